@@ -1,0 +1,294 @@
+import DriftscopeArchive
+import Foundation
+
+/// Streams one layer once: the compressed bytes are hashed (the blob digest) as libarchive pulls
+/// them, the decompressed stream is hashed (the diff_id) as the tar reader pulls it, and every
+/// entry's content is hashed as it passes. Nothing is extracted; memory holds one block at a time,
+/// the index, and the few small files `capture` asks for.
+public struct LayerWalker: Sendable {
+    /// Which files' content to keep (absolute path, size): package databases, in practice.
+    public var capture: @Sendable (String, Int64) -> Bool
+    /// The most bytes kept for one captured file.
+    public var captureLimit: Int64
+
+    public init(capture: @escaping @Sendable (String, Int64) -> Bool = { _, _ in false }, captureLimit: Int64 = 64 << 20) {
+        self.capture = capture
+        self.captureLimit = captureLimit
+    }
+
+    /// Walks and verifies `layer` of the image read from `source` (for messages).
+    public func walk(_ layer: LayerRef, source: String) throws(InputError) -> LayerIndex {
+        do {
+            return try walkUnchecked(layer, source: source)
+        } catch let error as InputError {
+            throw error
+        } catch let error as ArchiveError {
+            switch error {
+            case .io(_, let message): throw .unreadable(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(message)")
+            default: throw .corruptArchive(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(Self.plain(error))")
+            }
+        } catch {
+            throw .corruptArchive(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(error)")
+        }
+    }
+
+    static func plain(_ error: ArchiveError) -> String {
+        if case .corrupt(_, let message) = error { return message }
+        return "\(error)"
+    }
+
+    private func walkUnchecked(_ layer: LayerRef, source: String) throws -> LayerIndex {
+        let what = "layer \(layer.index) of \(source)"
+        let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset,
+                                       length: layer.location.length, hash: true)
+        let outer = try ArchiveReader(mode: .raw, source: file, what: what)
+        var findings: [Finding] = []
+        let detected: Compression
+        switch outer.filterName {
+        case "none": detected = .none
+        case "gzip": detected = .gzip
+        case "zstd": detected = .zstd
+        default: detected = .other
+        }
+        if detected == .other {
+            throw InputError.unsupportedCompression(path: source, layer: layer.index, detail: "compressed with \(outer.filterName); OCI layers are tar, tar+gzip or tar+zstd")
+        }
+        if detected != layer.declaredCompression {
+            findings.append(Finding(kind: .compressionMismatch, path: "/", layer: layer.index,
+                                    message: "media type \(layer.mediaType) declares \(layer.declaredCompression.rawValue) but the bytes are \(detected.rawValue)"))
+        }
+        var state = WalkState(layer: layer.index, capture: capture, captureLimit: captureLimit)
+        var uncompressedSize: Int64 = 0
+        var diffID = SHA256Hasher.hash(Data())
+        if try outer.nextHeader() != nil {
+            let decompressed = DecompressedSource(reader: outer)
+            let tar = try ArchiveReader(mode: .tar, source: decompressed, what: what)
+            while let header = try tar.nextHeader() {
+                try state.take(header, reader: tar)
+            }
+            // The diff_id covers the whole decompressed stream, including what follows the end
+            // marker (an eStargz footer).
+            try decompressed.drain()
+            uncompressedSize = Int64(decompressed.bytesRead)
+            diffID = decompressed.hasher.finalize()
+        }
+        try file.drain()
+        let digest = file.hasher!.finalize()
+        guard Int64(file.bytesRead) == layer.size else {
+            throw InputError.sizeMismatch(path: source, role: "layer \(layer.index)", digest: layer.digest, expected: layer.size, actual: Int64(file.bytesRead))
+        }
+        guard digest == layer.digest else {
+            throw InputError.digestMismatch(path: source, role: "layer \(layer.index)", expected: layer.digest, actual: digest)
+        }
+        guard diffID == layer.diffID else {
+            throw InputError.diffIDMismatch(path: source, layer: layer.index, expected: layer.diffID, actual: diffID)
+        }
+        return state.finish(layer: layer, detected: detected, uncompressedSize: uncompressedSize, findings: findings)
+    }
+}
+
+/// The per-layer bookkeeping of a walk.
+private struct WalkState {
+    let layer: Int
+    let capture: @Sendable (String, Int64) -> Bool
+    let captureLimit: Int64
+    var entries: [FileRecord] = []
+    var whiteouts: [Whiteout] = []
+    var findings: [Finding] = []
+    var captured: [String: Data] = [:]
+    var symlinks: Set<String> = []
+    var digests: [String: Digest] = [:]
+    var count = 0
+    var absoluteNames = 0
+    var firstAbsolute: String?
+    let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(layer: Int, capture: @escaping @Sendable (String, Int64) -> Bool, captureLimit: Int64) {
+        self.layer = layer
+        self.capture = capture
+        self.captureLimit = captureLimit
+    }
+
+    mutating func take(_ header: ArchiveEntryHeader, reader: ArchiveReader) throws {
+        count += 1
+        let raw = header.name
+        if raw.hasPrefix("/") {
+            absoluteNames += 1
+            if firstAbsolute == nil { firstAbsolute = raw }
+        }
+        guard let path = ImagePath.normalize(raw) else {
+            findings.append(Finding(kind: .unsafePath, path: raw, layer: layer,
+                                    message: "entry name escapes the image root; not applied"))
+            try reader.skipData()
+            return
+        }
+        // Writing through a symlink made earlier in this layer is the classic tar-extraction attack.
+        if let link = ImagePath.ancestors(of: path).first(where: { symlinks.contains($0) }) {
+            findings.append(Finding(kind: .writeThroughSymlink, path: path, layer: layer,
+                                    message: "entry is written through the symlink \(link) of the same layer"))
+        }
+        let base = (path as NSString).lastPathComponent
+        if base.hasPrefix(".wh.") {
+            let dir = (path as NSString).deletingLastPathComponent
+            if base == ".wh..wh..opq" {
+                whiteouts.append(Whiteout(path: dir, opaque: true, rawName: raw))
+            } else if !base.hasPrefix(".wh..wh.") {
+                whiteouts.append(Whiteout(path: ImagePath.join(dir, String(base.dropFirst(4))), opaque: false, rawName: raw))
+            }
+            try reader.skipData()
+            return
+        }
+        var record = FileRecord(
+            path: path, rawName: raw, type: header.type, mode: header.permissions, uid: header.uid, gid: header.gid,
+            uname: header.uname, gname: header.gname, size: header.type == .file ? header.size : 0,
+            mtime: header.mtime, atime: header.atime, ctime: header.ctime, linkTarget: nil,
+            xattrs: header.xattrs.mapValues { hexString($0) }, digest: nil,
+            devMajor: header.rdevMajor, devMinor: header.rdevMinor, order: count - 1)
+        switch header.type {
+        case .file:
+            try hashContent(of: &record, reader: reader)
+            digests[path] = record.digest
+        case .symlink:
+            let target = header.linkTarget ?? ""
+            record.linkTarget = target
+            symlinks.insert(path)
+            if ImagePath.symlinkEscapes(from: path, target: target) {
+                findings.append(Finding(kind: .unsafeSymlink, path: path, layer: layer,
+                                        message: "symlink target '\(target)' climbs above the image root"))
+            }
+            try reader.skipData()
+        case .hardlink:
+            let target = ImagePath.normalize(header.linkTarget ?? "")
+            if let target {
+                record.linkTarget = target
+                record.digest = digests[target]
+            } else {
+                record.linkTarget = header.linkTarget
+                findings.append(Finding(kind: .unsafePath, path: path, layer: layer,
+                                        message: "hardlink target '\(header.linkTarget ?? "")' escapes the image root"))
+            }
+            try reader.skipData()
+        case .characterDevice, .blockDevice, .fifo, .socket:
+            try reader.skipData()
+        default:
+            try reader.skipData()
+        }
+        entries.append(record)
+    }
+
+    mutating func hashContent(of record: inout FileRecord, reader: ArchiveReader) throws {
+        let hasher = SHA256Hasher()
+        let isPyc = record.path.hasSuffix(".pyc")
+        let body = isPyc ? SHA256Hasher() : nil
+        let keep = capture(record.path, record.size) && record.size <= captureLimit
+        var kept = keep ? Data(capacity: Int(record.size)) : Data()
+        var position: Int64 = 0
+        let zeros = self.zeros
+        func feed(_ chunk: UnsafeRawBufferPointer) {
+            hasher.update(chunk)
+            if let body {
+                // Hash all but the first 16 bytes (the PEP 552 header).
+                let skip = max(0, min(Int64(chunk.count), 16 - position))
+                if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
+            }
+            if keep { kept.append(chunk.bindMemory(to: UInt8.self)) }
+            position += Int64(chunk.count)
+        }
+        try reader.forEachBlock { block, offset in
+            // Sparse holes read as zeros.
+            while position < offset {
+                let n = Int(min(Int64(zeros.count), offset - position))
+                zeros.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            }
+            feed(block)
+        }
+        while position < record.size {
+            let n = Int(min(Int64(zeros.count), record.size - position))
+            zeros.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        record.digest = hasher.finalize()
+        record.pycBodyDigest = body?.finalize()
+        if keep { captured[record.path] = kept }
+    }
+
+    mutating func finish(layer ref: LayerRef, detected: Compression, uncompressedSize: Int64, findings initial: [Finding]) -> LayerIndex {
+        if absoluteNames > 0 {
+            findings.append(Finding(kind: .absolutePath, path: firstAbsolute ?? "/", layer: layer,
+                                    message: "\(absoluteNames) entr\(absoluteNames == 1 ? "y is" : "ies are") stored with an absolute name; read as relative to the image root"))
+        }
+        // Duplicate paths within the layer: the last wins, and the earlier ones are reported.
+        var last: [String: Int] = [:]
+        for (i, e) in entries.enumerated() { last[e.path] = i }
+        var unique: [FileRecord] = []
+        unique.reserveCapacity(last.count)
+        var duplicates: Set<String> = []
+        for (i, e) in entries.enumerated() {
+            if last[e.path] == i { unique.append(e) } else { duplicates.insert(e.path) }
+        }
+        for path in duplicates.sorted() {
+            findings.append(Finding(kind: .duplicatePath, path: path, layer: layer,
+                                    message: "the path occurs more than once in the layer; the last entry wins"))
+        }
+        return LayerIndex(digest: ref.digest, diffID: ref.diffID, mediaType: ref.mediaType, detectedCompression: detected,
+                          compressedSize: ref.size, uncompressedSize: uncompressedSize, entries: unique,
+                          whiteouts: whiteouts, findings: initial + findings, captured: captured, entryCount: count)
+    }
+}
+
+/// Image path rules: every path is absolute and normalised, and is only ever a string.
+public enum ImagePath {
+    /// Normalises a tar name to an absolute image path: leading `./` and `/` removed, `//` and `.`
+    /// collapsed, `..` resolved lexically. Nil when the name climbs above the root.
+    public static func normalize(_ name: String) -> String? {
+        var parts: [Substring] = []
+        for component in name.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+                continue
+            }
+            parts.append(component)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Joins a name onto a directory path.
+    public static func join(_ dir: String, _ name: String) -> String {
+        dir == "/" ? "/" + name : dir + "/" + name
+    }
+
+    /// The parent of a path (`/` for top-level paths and the root).
+    public static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// The proper ancestors of a path, nearest last, excluding the root.
+    public static func ancestors(of path: String) -> [String] {
+        var out: [String] = []
+        var current = parent(path)
+        while current != "/" {
+            out.append(current)
+            current = parent(current)
+        }
+        return out.reversed()
+    }
+
+    /// Whether a relative symlink target, resolved from the link's directory, climbs above the root.
+    /// Absolute targets resolve inside the image root and do not escape.
+    public static func symlinkEscapes(from path: String, target: String) -> Bool {
+        if target.hasPrefix("/") { return false }
+        var depth = ancestors(of: path).count
+        for component in target.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == ".." {
+                depth -= 1
+                if depth < 0 { return true }
+            } else {
+                depth += 1
+            }
+        }
+        return false
+    }
+}
