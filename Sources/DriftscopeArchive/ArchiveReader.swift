@@ -11,6 +11,9 @@ public enum ArchiveReadMode: Sendable {
     /// One entry holding the decompressed bytes of whatever the input is: used to decompress a
     /// layer while hashing both sides of the decompression.
     case raw
+    /// Any archive format libarchive reads (tar, zip/jar/wheel, cpio, ...), behind any filter: used
+    /// to list the members of nested archives found inside images.
+    case anyArchive
 }
 
 /// The kind of an archive entry.
@@ -90,6 +93,9 @@ public final class ArchiveReader {
         case .raw:
             archive_read_support_format_raw(a)
             archive_read_support_format_empty(a)
+            archive_read_support_filter_all(a)
+        case .anyArchive:
+            archive_read_support_format_all(a)
             archive_read_support_filter_all(a)
         }
         let box = Unmanaged.passRetained(SourceBox(source))

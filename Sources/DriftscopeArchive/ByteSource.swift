@@ -126,6 +126,30 @@ public final class DecompressedSource: ByteSource {
     }
 }
 
+/// Bytes already in memory (a small file read for a content rule), handed over in one piece.
+public final class MemorySource: ByteSource {
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var done = false
+    public private(set) var failure: Error?
+
+    /// Copies `data` into a buffer this source owns, so the pointer handed to libarchive stays valid.
+    public init(_ data: Data) {
+        buffer = .allocate(byteCount: max(1, data.count), alignment: 16)
+        data.copyBytes(to: buffer.bindMemory(to: UInt8.self), count: data.count)
+        count = data.count
+    }
+
+    private let count: Int
+
+    deinit { buffer.deallocate() }
+
+    public func next() throws -> UnsafeRawBufferPointer {
+        if done || count == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        done = true
+        return UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
+    }
+}
+
 // MARK: - libarchive callbacks (top-level functions; the source travels through `Unmanaged`)
 
 final class SourceBox {

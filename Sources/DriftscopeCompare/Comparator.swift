@@ -1,0 +1,195 @@
+import DriftscopeArchive
+import DriftscopeImage
+import DriftscopePackages
+import Foundation
+
+/// How to compare.
+public struct CompareOptions: Sendable {
+    /// Only this platform (nil: every platform of either image).
+    public var platform: Platform?
+    /// Which image of a multi-image archive, per side.
+    public var imageA: String?
+    public var imageB: String?
+    /// The user's policy.
+    public var policy = Policy()
+    /// The most bytes of one file read again to classify or diff it.
+    public var maxDiffBytes = 4 << 20
+    /// The most files read again for content rules and diffs, per platform.
+    public var maxContentFiles = 5000
+    /// The layer-index cache folder (nil: no cache).
+    public var cacheDirectory: URL?
+    /// Parallel layer walks.
+    public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Progress callback.
+    public var progress: (@Sendable (ProgressEvent) -> Void)?
+    /// Attach content diffs to drift differences.
+    public var contentDiffs = true
+
+    public init() {}
+}
+
+/// Compares two builds.
+public enum Comparator {
+    /// The capture rule the walk uses: package databases. Part of the cache key.
+    static let captureSettings = "capture-v1"
+
+    /// The walker used for the first pass.
+    static var walker: LayerWalker {
+        LayerWalker(capture: { path, size in PackageDatabase.wantsContent(path: path, size: size) })
+    }
+
+    /// Loads, verifies, walks and compares two inputs.
+    public static func compare(_ pathA: String, _ pathB: String, options: CompareOptions = CompareOptions()) async throws(InputError) -> Comparison {
+        let loadedA = try ImageLoader.load(path: pathA, image: options.imageA, platform: options.platform)
+        let loadedB = try ImageLoader.load(path: pathB, image: options.imageB, platform: options.platform)
+        let (a, b) = try await prepareBoth(loadedA, loadedB, options: options)
+        return await compare(a, b, options: options)
+    }
+
+    /// Loads both sides' layers: walked when the platform's manifests differ, hash-checked only
+    /// when they are the same manifest.
+    public static func prepareBoth(_ a: LoadedImage, _ b: LoadedImage, options: CompareOptions) async throws(InputError) -> (PreparedSide, PreparedSide) {
+        let mapA = Dictionary(a.platforms.map { ($0.platform.description, $0) }, uniquingKeysWith: { x, _ in x })
+        let mapB = Dictionary(b.platforms.map { ($0.platform.description, $0) }, uniquingKeysWith: { x, _ in x })
+        var walkJobs: [LayerIndexer.Job] = []
+        var hashJobs: [LayerIndexer.Job] = []
+        var walkedPlatforms: Set<String> = []
+        for key in Set(mapA.keys).union(mapB.keys) {
+            let ia = mapA[key]?.image
+            let ib = mapB[key]?.image
+            if let ia, let ib, ia.manifestDigest == ib.manifestDigest {
+                hashJobs += ia.layers.map { .init(layer: $0, source: a.source) }
+                hashJobs += ib.layers.map { .init(layer: $0, source: b.source) }
+                continue
+            }
+            walkedPlatforms.insert(key)
+            if let ia { walkJobs += ia.layers.map { .init(layer: $0, source: a.source) } }
+            if let ib { walkJobs += ib.layers.map { .init(layer: $0, source: b.source) } }
+        }
+        var cache: LayerCache?
+        if let dir = options.cacheDirectory {
+            cache = try? LayerCache(directory: dir, settings: captureSettings)
+        }
+        let indexer = LayerIndexer(walker: walker, cache: cache, concurrency: options.concurrency, progress: options.progress)
+        let indexes: [Digest: LayerIndex]
+        do {
+            indexes = try await indexer.index(walkJobs)
+            try await verifyBlobs(hashJobs, concurrency: options.concurrency)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw .corruptArchive(path: a.source, reason: "\(error)")
+        }
+        func side(_ loaded: LoadedImage) -> PreparedSide {
+            var platforms: [String: PreparedImage?] = [:]
+            for p in loaded.platforms {
+                let key = p.platform.description
+                guard let image = p.image else {
+                    platforms[key] = .some(nil)
+                    continue
+                }
+                platforms[key] = PreparedImage.from(image, indexes: walkedPlatforms.contains(key) ? indexes : nil)
+            }
+            return PreparedSide(summary: .from(loaded), platforms: platforms)
+        }
+        return (side(a), side(b))
+    }
+
+    static func verifyBlobs(_ jobs: [LayerIndexer.Job], concurrency: Int) async throws {
+        var seen: Set<BlobLocation> = []
+        let unique = jobs.filter { seen.insert($0.layer.location).inserted }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < unique.count && next < concurrency {
+                let job = unique[next]
+                next += 1
+                group.addTask { try BlobVerifier.verify(job.layer, source: job.source) }
+            }
+            while try await group.next() != nil {
+                if next < unique.count {
+                    let job = unique[next]
+                    next += 1
+                    group.addTask { try BlobVerifier.verify(job.layer, source: job.source) }
+                }
+            }
+        }
+    }
+
+    /// Compares two prepared sides (images or snapshots).
+    public static func compare(_ a: PreparedSide, _ b: PreparedSide, options: CompareOptions) async -> Comparison {
+        var results: [PlatformComparison] = []
+        for key in Set(a.platforms.keys).union(b.platforms.keys).sorted() {
+            let pa = a.platforms[key] ?? nil
+            let pb = b.platforms[key] ?? nil
+            let inA = a.platforms[key] != nil
+            let inB = b.platforms[key] != nil
+            if !inA || !inB {
+                results.append(missingPlatform(key, inA: inA))
+                continue
+            }
+            guard let pa, let pb else {
+                var r = missingPlatform(key, inA: pa != nil)
+                r.reason = "platform \(key): the blobs of \(pa == nil ? "A" : "B") are not in the archive; it cannot be compared"
+                results.append(r)
+                continue
+            }
+            results.append(await PlatformComparer(a: pa, b: pb, key: key, options: options).run())
+        }
+        return assemble(a.summary, b.summary, results, options: options)
+    }
+
+    static func missingPlatform(_ key: String, inA: Bool) -> PlatformComparison {
+        let rule = Rule.platformMissing
+        return PlatformComparison(
+            platform: key, verdict: .drift,
+            reason: "platform \(key) exists only in image \(inA ? "A" : "B")",
+            manifestDigestA: nil, manifestDigestB: nil,
+            config: [ConfigDifference(field: "platform", a: inA ? key : nil, b: inA ? nil : key, category: "platform",
+                                      classification: .drift, rule: rule.rawValue, explanation: rule.explanation, platform: key)],
+            layers: [], differences: [],
+            packages: PackageReport(changes: [], ecosystems: [], countA: 0, countB: 0, problems: []), findings: [])
+    }
+
+    static func assemble(_ a: ImageSummary, _ b: ImageSummary, _ platforms: [PlatformComparison], options: CompareOptions) -> Comparison {
+        let verdict = platforms.map(\.verdict).max() ?? .byteEqual
+        let reason: String
+        if platforms.count == 1 {
+            reason = platforms[0].reason
+        } else {
+            let counts = Verdict.allCases.compactMap { v -> String? in
+                let n = platforms.filter { $0.verdict == v }.count
+                return n == 0 ? nil : "\(n) \(v.rawValue)"
+            }
+            reason = "\(platforms.count) platforms compared: \(counts.joined(separator: ", "))"
+        }
+        let differences = platforms.flatMap(\.differences)
+        let config = platforms.flatMap(\.config)
+        var byCategory: [String: [String: Int]] = [:]
+        for d in differences { byCategory[d.category, default: [:]][d.classification.rawValue, default: 0] += 1 }
+        for c in config { byCategory["config:" + c.category, default: [:]][c.classification.rawValue, default: 0] += 1 }
+        let changes = platforms.flatMap(\.packages.changes)
+        let packages = PackageReport(
+            changes: changes,
+            ecosystems: Array(Set(platforms.flatMap(\.packages.ecosystems))).sorted(),
+            countA: platforms.map(\.packages.countA).max() ?? 0,
+            countB: platforms.map(\.packages.countB).max() ?? 0,
+            problems: platforms.flatMap(\.packages.problems))
+        let findings = platforms.flatMap(\.findings)
+        let summary = Summary(
+            byCategory: byCategory,
+            noise: differences.filter { $0.classification == .noise }.count,
+            drift: differences.filter { $0.classification == .drift }.count,
+            configNoise: config.filter { $0.classification == .noise }.count,
+            configDrift: config.filter { $0.classification == .drift }.count,
+            packageChanges: changes.count, findings: findings.count,
+            filesA: platforms.map { $0.layers.compactMap(\.a?.entryCount).reduce(0, +) }.reduce(0, +),
+            filesB: platforms.map { $0.layers.compactMap(\.b?.entryCount).reduce(0, +) }.reduce(0, +))
+        var used = Set(differences.map(\.rule)).union(config.map(\.rule))
+        if platforms.contains(where: { $0.layers.contains { $0.relation == .compressionOnly } }) { used.insert(Rule.compression.rawValue) }
+        let rules = Rule.allCases.filter { used.contains($0.rawValue) }.map(\.describe)
+        return Comparison(
+            toolVersion: driftscopeVersion, verdict: verdict, reason: reason, a: a, b: b, config: config,
+            layers: platforms.flatMap(\.layers), differences: differences, packages: packages, findings: findings,
+            summary: summary, platforms: platforms, rules: rules, policy: options.policy.source)
+    }
+}

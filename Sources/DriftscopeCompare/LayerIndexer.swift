@@ -1,0 +1,91 @@
+import DriftscopeArchive
+import DriftscopeImage
+import DriftscopePackages
+import Foundation
+
+/// What the indexer reports as it goes (for a progress line on a terminal).
+public struct ProgressEvent: Sendable {
+    /// Layers finished so far and in all.
+    public var layersDone: Int
+    public var layersTotal: Int
+    /// Compressed bytes read so far and in all.
+    public var bytesDone: Int64
+    public var bytesTotal: Int64
+}
+
+/// Indexes the distinct layers of both images, each once, concurrently (bounded by the cores),
+/// through the cache when one is given.
+struct LayerIndexer {
+    var walker: LayerWalker
+    var cache: LayerCache?
+    var concurrency: Int
+    var progress: (@Sendable (ProgressEvent) -> Void)?
+
+    struct Job: Sendable {
+        var layer: LayerRef
+        var source: String
+    }
+
+    func index(_ jobs: [Job]) async throws -> [Digest: LayerIndex] {
+        // Same digest: index once, share the result.
+        var unique: [Digest: Job] = [:]
+        for job in jobs where unique[job.layer.digest] == nil { unique[job.layer.digest] = job }
+        let ordered = unique.values.sorted { $0.layer.size > $1.layer.size } // longest first balances the cores
+        let total = ordered.reduce(Int64(0)) { $0 + $1.layer.size }
+        var results: [Digest: LayerIndex] = [:]
+        var done = 0
+        var bytes: Int64 = 0
+        let walker = self.walker
+        let cache = self.cache
+        try await withThrowingTaskGroup(of: (Digest, LayerIndex).self) { group in
+            var next = 0
+            func launch() {
+                let job = ordered[next]
+                next += 1
+                group.addTask {
+                    if let cached = cache?.load(job.layer) {
+                        // The index is trusted for this digest; the blob itself is still checked
+                        // against it (a hash of the stored bytes, no decompression).
+                        try BlobVerifier.verify(job.layer, source: job.source)
+                        return (job.layer.digest, cached)
+                    }
+                    let index = try walker.walk(job.layer, source: job.source)
+                    cache?.store(index, for: job.layer)
+                    return (job.layer.digest, index)
+                }
+            }
+            while next < ordered.count && next < max(1, concurrency) { launch() }
+            while let (digest, index) = try await group.next() {
+                results[digest] = index
+                done += 1
+                bytes += index.compressedSize
+                progress?(ProgressEvent(layersDone: done, layersTotal: ordered.count, bytesDone: bytes, bytesTotal: total))
+                if next < ordered.count { launch() }
+            }
+        }
+        return results
+    }
+}
+
+/// Checks a blob's stored bytes against its digest and size without decompressing.
+public enum BlobVerifier {
+    /// Hashes the blob and throws on a mismatch.
+    public static func verify(_ layer: LayerRef, source: String) throws(InputError) {
+        let actual: Digest
+        let length: UInt64
+        do {
+            let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset, length: layer.location.length, hash: true)
+            try file.drain()
+            actual = file.hasher!.finalize()
+            length = file.bytesRead
+        } catch {
+            throw .unreadable(path: source, reason: "layer \(layer.index): \(error)")
+        }
+        guard Int64(length) == layer.size else {
+            throw .sizeMismatch(path: source, role: "layer \(layer.index)", digest: layer.digest, expected: layer.size, actual: Int64(length))
+        }
+        guard actual == layer.digest else {
+            throw .digestMismatch(path: source, role: "layer \(layer.index)", expected: layer.digest, actual: actual)
+        }
+    }
+}

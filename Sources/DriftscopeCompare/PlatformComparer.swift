@@ -1,0 +1,430 @@
+import DriftscopeArchive
+import DriftscopeDiff
+import DriftscopeImage
+import DriftscopePackages
+import Foundation
+
+/// Compares one platform of two images: layers, config, packages, then every path of the merged
+/// filesystems, each difference labelled by the rule that decided it.
+struct PlatformComparer {
+    let a: PreparedImage
+    let b: PreparedImage
+    let key: String
+    let options: CompareOptions
+
+    var policy: Policy { options.policy }
+
+    func run() async -> PlatformComparison {
+        let layers = layerComparisons()
+        let config = ConfigComparer.compare(a, b, policy: policy, platform: key)
+        var result = PlatformComparison(
+            platform: key, verdict: .byteEqual, reason: "", manifestDigestA: a.manifestDigest, manifestDigestB: b.manifestDigest,
+            config: config, layers: layers, differences: [],
+            packages: PackageReport(changes: [], ecosystems: [], countA: 0, countB: 0, problems: []), findings: [])
+        if let ma = a.manifestDigest, ma == b.manifestDigest {
+            result.reason = "the manifest digests are equal (\(ma.short)): the same image"
+            return result
+        }
+        let sameLayers = a.layers.count == b.layers.count && zip(a.layers, b.layers).allSatisfy { $0.diffID == $1.diffID }
+        if sameLayers, let ca = a.configDigest, ca == b.configDigest {
+            let compressed = layers.filter { $0.relation == .compressionOnly }.count
+            result.reason = compressed > 0
+                ? "the config and every layer's uncompressed content (diff_id) are equal; only the compression of \(compressed) layer\(compressed == 1 ? "" : "s") (or the manifest wrapping) differs"
+                : "the config and every layer are equal; only the manifest wrapping (media types or annotations) differs"
+            if config.contains(where: { $0.classification == .drift }) {
+                result.verdict = .drift
+                result.reason = "the layers and config are equal but the manifest annotations differ"
+            }
+            return result
+        }
+        // Findings of each side, and the ones that differ between them.
+        result.findings = a.findings.map { side("a", $0) } + b.findings.map { side("b", $0) }
+
+        let invA = a.inventory ?? PackageInventory(packages: [], ecosystems: [], problems: [], fileOwners: [:])
+        let invB = b.inventory ?? PackageInventory(packages: [], ecosystems: [], problems: [], fileOwners: [:])
+        let changes = PackageInventory.changes(from: invA, to: invB)
+        result.packages = PackageReport(
+            changes: changes, ecosystems: Array(Set(invA.ecosystems + invB.ecosystems)).map(\.rawValue).sorted(),
+            countA: invA.packages.count, countB: invB.packages.count, problems: invA.problems + invB.problems)
+
+        var files = FileComparer(a: a, b: b, platform: key, options: options, inventoryA: invA, inventoryB: invB, changes: changes)
+        result.differences = await files.run()
+
+        let driftFiles = result.differences.filter { $0.classification == .drift }.count
+        let driftConfig = config.filter { $0.classification == .drift }
+        if driftFiles > 0 || !driftConfig.isEmpty || !changes.isEmpty {
+            result.verdict = .drift
+            var parts: [String] = []
+            if !changes.isEmpty { parts.append("\(changes.count) package change\(changes.count == 1 ? "" : "s")") }
+            if driftFiles > 0 { parts.append("\(driftFiles) drifted path difference\(driftFiles == 1 ? "" : "s")") }
+            if !driftConfig.isEmpty {
+                let platformDrift = driftConfig.contains { $0.category == "platform" }
+                parts.append(platformDrift ? "a different platform in the config" : "\(driftConfig.count) config difference\(driftConfig.count == 1 ? "" : "s")")
+            }
+            result.reason = parts.joined(separator: ", ")
+        } else {
+            result.verdict = .dependencyEquivalent
+            let noise = result.differences.count + config.count
+            let ecosystems = result.packages.ecosystems
+            result.reason = "\(noise) difference\(noise == 1 ? "" : "s"), all noise; the package sets are identical"
+                + (ecosystems.isEmpty ? " (no package database found)" : " (\(ecosystems.joined(separator: ", ")): \(invA.packages.count) packages)")
+        }
+        return result
+    }
+
+    func side(_ s: String, _ f: Finding) -> SideFinding {
+        SideFinding(side: s, kind: f.kind.rawValue, path: f.path, layer: f.layer, message: f.message, platform: key)
+    }
+
+    func layerComparisons() -> [LayerComparison] {
+        (0..<max(a.layers.count, b.layers.count)).map { i in
+            let la = i < a.layers.count ? a.layers[i] : nil
+            let lb = i < b.layers.count ? b.layers[i] : nil
+            let relation: LayerComparison.Relation
+            switch (la, lb) {
+            case let (x?, y?) where x.digest == y.digest: relation = .identical
+            case let (x?, y?) where x.diffID == y.diffID: relation = .compressionOnly
+            case (_?, _?): relation = .different
+            case (_?, nil): relation = .onlyA
+            default: relation = .onlyB
+            }
+            return LayerComparison(index: i, a: la, b: lb, relation: relation, platform: key)
+        }
+    }
+}
+
+/// The file-by-file comparison of two merged filesystems.
+struct FileComparer {
+    let a: PreparedImage
+    let b: PreparedImage
+    let platform: String
+    let options: CompareOptions
+    let inventoryA: PackageInventory
+    let inventoryB: PackageInventory
+    let changes: [PackageChange]
+    var differences: [Difference] = []
+    /// Content differences waiting for the second pass: index into `differences`.
+    var pending: [Int] = []
+
+    init(a: PreparedImage, b: PreparedImage, platform: String, options: CompareOptions,
+         inventoryA: PackageInventory, inventoryB: PackageInventory, changes: [PackageChange]) {
+        self.a = a; self.b = b; self.platform = platform; self.options = options
+        self.inventoryA = inventoryA; self.inventoryB = inventoryB; self.changes = changes
+    }
+
+    var policy: Policy { options.policy }
+
+    mutating func run() async -> [Difference] {
+        let fa = a.filesystem?.entries ?? [:]
+        let fb = b.filesystem?.entries ?? [:]
+        let linkGroupsA = Self.linkGroups(fa)
+        let linkGroupsB = Self.linkGroups(fb)
+        for path in Set(fa.keys).union(fb.keys).sorted() {
+            let ea = fa[path], eb = fb[path]
+            switch (ea, eb) {
+            case (nil, let y?):
+                add(path, .added, rule: .fileAdded, ea: nil, eb: y, va: describe(y.record), vb: nil)
+            case (let x?, nil):
+                add(path, .removed, rule: .fileRemoved, ea: x, eb: nil, va: describe(x.record), vb: nil)
+            case (let x?, let y?):
+                compareEntries(path, x, y, linkGroupsA, linkGroupsB)
+            default: break
+            }
+        }
+        entryOrder()
+        unsafeDifferences()
+        await secondPass()
+        return differences
+    }
+
+    // MARK: classification
+
+    /// Adds a difference, classifying it: the policy's drift list first, then its noise list, then
+    /// logs and caches, then the kind's own rule.
+    mutating func add(_ path: String, _ kind: DifferenceKind, rule: Rule, ea: MergedEntry?, eb: MergedEntry?,
+                      va: String?, vb: String?, security: Bool = false, explanation: String? = nil, deferContent: Bool = false) {
+        var rule = rule
+        var why = explanation ?? rule.explanation
+        var classification = rule.classification
+        var category = rule.classification == .noise ? rule.rawValue : kind.rawValue
+        if rule.classification == .noise && !policy.enabled(rule) {
+            (rule, classification, category) = (driftRule(for: kind), .drift, kind.rawValue)
+            why = "\(rule.explanation) (the noise rule that would apply is turned off by the policy)"
+        }
+        if let hit = policy.drift.first(where: { $0.glob.matches(path) }) {
+            (rule, classification, category, why) = (.policyDrift, .drift, kind.rawValue, "\(hit.reason) (policy: \(hit.glob))")
+        } else if let hit = policy.noise.first(where: { $0.glob.matches(path) }) {
+            (rule, classification, category, why) = (.policyNoise, .noise, "policy", "\(hit.reason) (policy: \(hit.glob))")
+        } else if classification == .drift, policy.enabled(.logsAndCaches), logAndCacheGlobs.contains(where: { $0.matches(path) }) {
+            (rule, classification, category, why) = (.logsAndCaches, .noise, Rule.logsAndCaches.rawValue, Rule.logsAndCaches.explanation)
+        }
+        var package: String?
+        if let owner = inventoryB.owner(of: path) ?? inventoryA.owner(of: path) {
+            package = "\(owner.ecosystem.rawValue):\(owner.name)"
+            if classification == .drift, let change = changes.first(where: { $0.ecosystem == owner.ecosystem && $0.name == owner.name }) {
+                why += " The path belongs to \(package!), which changed (\(change.from ?? "absent") → \(change.to ?? "absent"))."
+            }
+        }
+        differences.append(Difference(
+            path: path, kind: kind, category: category, classification: classification, rule: rule.rawValue,
+            explanation: why, layerA: ea?.layer, layerB: eb?.layer, a: va, b: vb, securityRelevant: security,
+            package: package, platform: platform))
+        if deferContent && rule == .contentChanged { pending.append(differences.count - 1) }
+    }
+
+    func driftRule(for kind: DifferenceKind) -> Rule {
+        switch kind {
+        case .added: return .fileAdded
+        case .removed: return .fileRemoved
+        case .type: return .typeChanged
+        case .mode: return .modeChanged
+        case .owner, .ownerName: return .ownerChanged
+        case .xattrs: return .xattrChanged
+        case .symlinkTarget, .hardlinkTarget: return .linkChanged
+        case .device: return .deviceChanged
+        default: return .contentChanged
+        }
+    }
+
+    func describe(_ r: FileRecord) -> String {
+        switch r.type {
+        case .file, .hardlink: return "\(r.type.rawValue) \(modeString(r.mode)) \(r.uid):\(r.gid) \(r.size) bytes"
+        case .symlink: return "symlink → \(r.linkTarget ?? "")"
+        default: return "\(r.type.rawValue) \(modeString(r.mode)) \(r.uid):\(r.gid)"
+        }
+    }
+
+    mutating func compareEntries(_ path: String, _ x: MergedEntry, _ y: MergedEntry,
+                                 _ groupsA: [String: Set<String>], _ groupsB: [String: Set<String>]) {
+        let ra = x.record, rb = y.record
+        let contentLike: Set<EntryType> = [.file, .hardlink]
+        if ra.type != rb.type {
+            if contentLike.contains(ra.type) && contentLike.contains(rb.type) && ra.digest == rb.digest && ra.digest != nil
+                && groupsA[path] == groupsB[path] {
+                // One inode stored under two names: which name carries the data follows entry order.
+                add(path, .hardlinkTarget, rule: .entryOrder, ea: x, eb: y, va: describeLink(ra), vb: describeLink(rb),
+                    explanation: "The same hardlinked file; which of its names is stored first (as the file) follows tar entry order.")
+            } else {
+                add(path, .type, rule: .typeChanged, ea: x, eb: y, va: ra.type.rawValue, vb: rb.type.rawValue)
+                return
+            }
+        }
+        if ra.type == .file || (ra.type == .hardlink && rb.type == .hardlink) || (contentLike.contains(ra.type) && contentLike.contains(rb.type)) {
+            if ra.digest != rb.digest {
+                classifyContent(path, x, y)
+            }
+        }
+        if ra.type == .hardlink && rb.type == .hardlink && ra.linkTarget != rb.linkTarget {
+            if ra.digest == rb.digest && groupsA[path] == groupsB[path] {
+                add(path, .hardlinkTarget, rule: .entryOrder, ea: x, eb: y, va: ra.linkTarget, vb: rb.linkTarget,
+                    explanation: "The same set of hardlinked names; the name stored first differs with tar entry order.")
+            } else {
+                add(path, .hardlinkTarget, rule: .linkChanged, ea: x, eb: y, va: ra.linkTarget, vb: rb.linkTarget)
+            }
+        }
+        if ra.type == .symlink && ra.linkTarget != rb.linkTarget {
+            add(path, .symlinkTarget, rule: .linkChanged, ea: x, eb: y, va: ra.linkTarget, vb: rb.linkTarget)
+        }
+        if ra.mode != rb.mode {
+            let special: UInt32 = 0o7000
+            let securityChange = (ra.mode & special) != (rb.mode & special)
+            add(path, .mode, rule: securityChange ? .specialBits : .modeChanged, ea: x, eb: y,
+                va: modeString(ra.mode), vb: modeString(rb.mode), security: securityChange)
+        }
+        if ra.uid != rb.uid || ra.gid != rb.gid {
+            add(path, .owner, rule: .ownerChanged, ea: x, eb: y, va: "\(ra.uid):\(ra.gid)", vb: "\(rb.uid):\(rb.gid)")
+        } else if (ra.uname ?? "") != (rb.uname ?? "") || (ra.gname ?? "") != (rb.gname ?? "") {
+            add(path, .ownerName, rule: .tarFormat, ea: x, eb: y, va: "\(ra.uname ?? "-"):\(ra.gname ?? "-")",
+                vb: "\(rb.uname ?? "-"):\(rb.gname ?? "-")")
+        }
+        if ra.xattrs != rb.xattrs {
+            let capA = ra.xattrs["security.capability"], capB = rb.xattrs["security.capability"]
+            let names = Set(ra.xattrs.keys).union(rb.xattrs.keys).filter { ra.xattrs[$0] != rb.xattrs[$0] }.sorted()
+            add(path, .xattrs, rule: capA != capB ? .capabilityChanged : .xattrChanged, ea: x, eb: y,
+                va: names.map { "\($0)=\(ra.xattrs[$0] ?? "∅")" }.joined(separator: " "),
+                vb: names.map { "\($0)=\(rb.xattrs[$0] ?? "∅")" }.joined(separator: " "), security: capA != capB)
+        }
+        if ra.devMajor != rb.devMajor || ra.devMinor != rb.devMinor {
+            add(path, .device, rule: .deviceChanged, ea: x, eb: y, va: "\(ra.devMajor),\(ra.devMinor)", vb: "\(rb.devMajor),\(rb.devMinor)")
+        }
+        if ra.mtime != rb.mtime || ra.atime != rb.atime || ra.ctime != rb.ctime {
+            add(path, .mtime, rule: .timestamps, ea: x, eb: y, va: ra.mtime?.description, vb: rb.mtime?.description)
+        }
+        if ra.rawName != rb.rawName && ra.type == rb.type {
+            add(path, .pathPrefix, rule: .pathPrefix, ea: x, eb: y, va: ra.rawName, vb: rb.rawName)
+        }
+    }
+
+    func describeLink(_ r: FileRecord) -> String {
+        r.type == .hardlink ? "hardlink → \(r.linkTarget ?? "")" : "file (\(r.digest?.short ?? "?"))"
+    }
+
+    /// Content differs: rules that need only the index decide now, the rest wait for the second pass.
+    mutating func classifyContent(_ path: String, _ x: MergedEntry, _ y: MergedEntry) {
+        let va = x.record.digest.map { "sha256:\($0.short) \(x.record.size) bytes" }
+        let vb = y.record.digest.map { "sha256:\($0.short) \(y.record.size) bytes" }
+        if path.hasSuffix(".pyc"), policy.enabled(.pythonBytecode), let why = bytecodeNoise(path, x.record, y.record) {
+            add(path, .content, rule: .pythonBytecode, ea: x, eb: y, va: va, vb: vb, explanation: why)
+            return
+        }
+        if PackageDatabase.wantsContent(path: path, size: 0), policy.enabled(.packageDatabase),
+           isDatabase(path), changes.isEmpty, inventoryA.packages == inventoryB.packages, !inventoryA.packages.isEmpty {
+            add(path, .content, rule: .packageDatabase, ea: x, eb: y, va: va, vb: vb)
+            return
+        }
+        add(path, .content, rule: .contentChanged, ea: x, eb: y, va: va, vb: vb, deferContent: true)
+    }
+
+    func isDatabase(_ path: String) -> Bool {
+        path.hasSuffix("/var/lib/dpkg/status") || path.contains("/var/lib/dpkg/status.d/") || path.hasSuffix("/lib/apk/db/installed")
+            || path.hasSuffix("rpmdb.sqlite") || path.hasSuffix("/Packages") && path.contains("/rpm/")
+    }
+
+    /// Why a `.pyc` difference is noise, or nil.
+    func bytecodeNoise(_ path: String, _ ra: FileRecord, _ rb: FileRecord) -> String? {
+        if let ba = ra.pycBodyDigest, ba == rb.pycBodyDigest {
+            return "Python bytecode that differs only in its 16-byte header (PEP 552 flags, source mtime and size); the code is identical."
+        }
+        let source = Self.pythonSource(for: path)
+        if let sa = a.filesystem?.entries[source]?.record.digest, sa == b.filesystem?.entries[source]?.record.digest {
+            return "Python bytecode rebuilt from the byte-equal source \(source); rebuilt bytecode embeds build times and paths."
+        }
+        return nil
+    }
+
+    /// The `.py` a `.pyc` was compiled from: `d/__pycache__/m.cpython-311.opt-1.pyc` → `d/m.py`, `d/m.pyc` → `d/m.py`.
+    static func pythonSource(for path: String) -> String {
+        let dir = ImagePath.parent(path)
+        let file = (path as NSString).lastPathComponent
+        if (dir as NSString).lastPathComponent == "__pycache__" {
+            let module = file.split(separator: ".").first.map(String.init) ?? file
+            return ImagePath.join(ImagePath.parent(dir), module + ".py")
+        }
+        return String(path.dropLast(1))
+    }
+
+    /// Hardlink groups: each path of a group → the whole group.
+    static func linkGroups(_ entries: [String: MergedEntry]) -> [String: Set<String>] {
+        var groups: [String: Set<String>] = [:]
+        for (path, e) in entries where e.record.type == .hardlink {
+            guard let target = e.record.linkTarget else { continue }
+            var group = (groups[target] ?? [target]).union(groups[path] ?? [path])
+            group.insert(path)
+            for member in group { groups[member] = group }
+        }
+        return groups
+    }
+
+    /// Layers at the same position holding the same paths in another order.
+    mutating func entryOrder() {
+        guard let oa = a.layerOrders, let ob = b.layerOrders else { return }
+        for i in 0..<min(oa.count, ob.count) where oa[i] != ob[i] && oa[i].count == ob[i].count && Set(oa[i]) == Set(ob[i]) {
+            guard policy.enabled(.entryOrder) else { continue }
+            let first = zip(oa[i], ob[i]).first { $0 != $1 }
+            differences.append(Difference(
+                path: "/", kind: .entryOrder, category: Rule.entryOrder.rawValue, classification: .noise,
+                rule: Rule.entryOrder.rawValue, explanation: "Layer \(i): \(Rule.entryOrder.explanation)",
+                layerA: i, layerB: i, a: first?.0, b: first?.1, platform: platform))
+        }
+    }
+
+    /// Unsafe entries found in one image and not the other.
+    mutating func unsafeDifferences() {
+        let unsafe: Set<Finding.Kind> = [.unsafePath, .unsafeSymlink, .writeThroughSymlink, .missingHardlinkTarget]
+        let fa = Set(a.findings.filter { unsafe.contains($0.kind) }.map { "\($0.kind.rawValue) \($0.path)" })
+        let fb = Set(b.findings.filter { unsafe.contains($0.kind) }.map { "\($0.kind.rawValue) \($0.path)" })
+        for item in fa.symmetricDifference(fb).sorted() {
+            let parts = item.split(separator: " ", maxSplits: 1).map(String.init)
+            differences.append(Difference(
+                path: parts.count > 1 ? parts[1] : item, kind: .type, category: "unsafe", classification: .drift,
+                rule: Rule.unsafeEntry.rawValue, explanation: "\(Rule.unsafeEntry.explanation) (\(parts[0]) only in image \(fa.contains(item) ? "A" : "B"))",
+                a: fa.contains(item) ? parts[0] : nil, b: fb.contains(item) ? parts[0] : nil, securityRelevant: true, platform: platform))
+        }
+    }
+
+    // MARK: second pass
+
+    /// Reads again, from only the layers that hold them, the files whose content differs, to apply
+    /// the content rules and attach a diff.
+    mutating func secondPass() async {
+        guard !pending.isEmpty else { return }
+        let chosen = Array(pending.prefix(options.maxContentFiles))
+        var wantA: [Int: Set<String>] = [:]
+        var wantB: [Int: Set<String>] = [:]
+        for i in chosen {
+            let d = differences[i]
+            if let l = d.layerA, a.filesystem?.entries[d.path]?.record.type == .file { wantA[l, default: []].insert(d.path) }
+            if let l = d.layerB, b.filesystem?.entries[d.path]?.record.type == .file { wantB[l, default: []].insert(d.path) }
+        }
+        let limit = options.maxDiffBytes
+        async let fetchedA = ContentFetcher.fetch(a.resolved, wantA, limit: limit)
+        async let fetchedB = ContentFetcher.fetch(b.resolved, wantB, limit: limit)
+        let (contentA, contentB) = await (fetchedA, fetchedB)
+        for i in chosen {
+            let path = differences[i].path
+            guard let da = contentA[path], let db = contentB[path] else {
+                let sizeA = a.filesystem?.entries[path]?.record.size ?? 0
+                let sizeB = b.filesystem?.entries[path]?.record.size ?? 0
+                if max(sizeA, sizeB) > Int64(limit) {
+                    differences[i].rule = Rule.tooLargeToInspect.rawValue
+                    differences[i].explanation = Rule.tooLargeToInspect.explanation
+                    differences[i].diff = ContentDiff(type: "omitted", note: "larger than --max-diff-bytes (\(limit) bytes)")
+                }
+                continue
+            }
+            if let (rule, why) = noiseRule(path, da, db) {
+                differences[i].rule = rule.rawValue
+                differences[i].classification = .noise
+                differences[i].category = rule.rawValue
+                differences[i].explanation = why
+                if policy.drift.contains(where: { $0.glob.matches(path) }) {
+                    differences[i].rule = Rule.policyDrift.rawValue
+                    differences[i].classification = .drift
+                    differences[i].category = DifferenceKind.content.rawValue
+                }
+            }
+            if options.contentDiffs {
+                differences[i].diff = ContentDiffer.diff(path: path, a: da, b: db, limit: limit)
+            }
+        }
+    }
+
+    func noiseRule(_ path: String, _ da: Data, _ db: Data) -> (Rule, String)? {
+        guard !policy.drift.contains(where: { $0.glob.matches(path) }) else { return nil }
+        if policy.enabled(.gzipHeader), Compression.sniffGzip(da), Compression.sniffGzip(db),
+           ContentRules.gzipPayloadEqual(da, db, limit: options.maxDiffBytes * 4) {
+            return (.gzipHeader, Rule.gzipHeader.explanation)
+        }
+        let lower = path.lowercased()
+        if policy.enabled(.zipMetadata), [".zip", ".jar", ".whl", ".egg", ".war", ".ear", ".apk", ".nupkg"].contains(where: { lower.hasSuffix($0) }) || (da.starts(with: [0x50, 0x4b, 0x03, 0x04]) && db.starts(with: [0x50, 0x4b, 0x03, 0x04])),
+           let ma = ContentRules.members(da, limit: options.maxDiffBytes * 4), let mb = ContentRules.members(db, limit: options.maxDiffBytes * 4), ma == mb {
+            return (.zipMetadata, Rule.zipMetadata.explanation + " (\(ma.count) members)")
+        }
+        if policy.enabled(.shadowLastChange), path == "/etc/shadow" || path == "/etc/shadow-", ContentRules.shadowOnlyLastChange(da, db) {
+            return (.shadowLastChange, Rule.shadowLastChange.explanation)
+        }
+        if policy.enabled(.embeddedTimestamps), ContentKind.isText(da), ContentKind.isText(db), ContentRules.onlyTimestampsDiffer(da, db) {
+            return (.embeddedTimestamps, Rule.embeddedTimestamps.explanation)
+        }
+        return nil
+    }
+}
+
+/// Reads chosen files again from chosen layers.
+enum ContentFetcher {
+    static func fetch(_ image: ResolvedImage?, _ want: [Int: Set<String>], limit: Int) async -> [String: Data] {
+        guard let image, !want.isEmpty else { return [:] }
+        var out: [String: Data] = [:]
+        for (layerIndex, paths) in want.sorted(by: { $0.key < $1.key }) where layerIndex < image.layers.count {
+            let walker = LayerWalker(capture: { path, _ in paths.contains(path) }, captureLimit: Int64(limit))
+            guard let index = try? walker.walk(image.layers[layerIndex], source: image.source) else { continue }
+            for (path, data) in index.captured { out[path] = data }
+        }
+        return out
+    }
+}
+
+/// `rwxr-xr-x`-style rendering with the octal value.
+func modeString(_ mode: UInt32) -> String {
+    String(format: "%04o", mode)
+}
