@@ -10,14 +10,17 @@ public enum LintError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// One line for standard error that says what went wrong and what to do.
     public var description: String {
+        func clause(_ reason: String) -> String {
+            reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+        }
         switch self {
         case .unreadableFile(let path, let reason):
-            return "driftscope lint: cannot read '\(path)': \(reason); check the path and its permissions"
+            return "driftscope lint: cannot read '\(path)': \(clause(reason)); check the path and its permissions"
         case .notText(let path):
             return "driftscope lint: '\(path)' is not UTF-8 text; pass the Dockerfile and requirements files, "
                 + "not an image or archive"
         case .unwritableOutput(let path, let reason):
-            return "driftscope lint: cannot write the report to '\(path)': \(reason); "
+            return "driftscope lint: cannot write the report to '\(path)': \(clause(reason)); "
                 + "choose a writable path for --output"
         }
     }

@@ -42,7 +42,9 @@ public enum Linter {
         var seen: Set<LintFinding> = []
         return findings
             .filter { seen.insert($0).inserted }
-            .sorted { (rank($0.file), $0.line, $0.ruleId, $0.message) < (rank($1.file), $1.line, $1.ruleId, $1.message) }
+            .sorted {
+                (rank($0.file), $0.line, $0.ruleId, $0.message) < (rank($1.file), $1.line, $1.ruleId, $1.message)
+            }
     }
 
     /// Reads the Dockerfile and extra files from disk and lints them.
@@ -87,7 +89,7 @@ private func lintRequirements(_ file: RequirementsFile, into sink: inout Finding
                         + "pip install --no-deps from the build context.")
             continue
         }
-        let name = entry.spec.prefix { $0.isLetter || $0.isNumber || "-_.[]".contains($0) }
+        let name = RequirementsFile.projectName(of: entry.spec)
         if !entry.isPinned {
             sink.add(.requirementUnpinned, file: file.path, line: entry.line,
                      "\(entry.spec) does not pin an exact version",

@@ -85,6 +85,11 @@ struct RequirementsFile {
                              isEditable: false))
     }
 
+    /// The project name (with extras) at the start of a requirement: `flask[async]>=2` → `flask[async]`.
+    static func projectName(of spec: String) -> String {
+        String(spec.prefix { $0.isLetter || $0.isNumber || "-_.[]".contains($0) })
+    }
+
     /// Strips a `#` comment that starts a line or follows whitespace (a `#` inside a URL fragment stays).
     static func removingComment(_ line: String) -> String {
         if line.drop(while: \.isBlank).hasPrefix("#") { return "" }

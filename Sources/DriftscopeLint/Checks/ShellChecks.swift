@@ -42,7 +42,8 @@ extension DockerfileLinter {
                 checkPip(invocation.programWord, rest, environment: environment)
             }
         } else if program == "uv", arguments.first?.text == "pip" {
-            if let rest = Self.after(subcommand: ["install"], in: arguments.dropFirst(), valueOptions: Self.pipValueOptions) {
+            let pipArguments = arguments.dropFirst()
+            if let rest = Self.after(subcommand: ["install"], in: pipArguments, valueOptions: Self.pipValueOptions) {
                 checkPip(invocation.programWord, rest, environment: environment)
             }
         } else if program == "apt-get" || program == "apt" || program == "aptitude" {
@@ -149,8 +150,8 @@ extension DockerfileLinter {
             let names = unpinned.map(\.text).joined(separator: ", ")
             sink.add(.pipUnpinned, file: path, line: unpinned[0].line,
                      "pip install names packages without an exact version: \(names)",
-                     fix: "Pin them in a requirements file with hashes (\(unpinned[0].text.prefix { $0.isLetter || $0.isNumber || "-_.[]".contains($0) })"
-                        + "==<version> --hash=sha256:<hash>, as pip-compile --generate-hashes writes) and install "
+                     fix: "Pin them in a requirements file with hashes ("
+                        + "\(RequirementsFile.projectName(of: unpinned[0].text))==<version> --hash=sha256:<hash>, as pip-compile --generate-hashes writes) and install "
                         + "it with pip install --require-hashes -r requirements.txt.")
         }
         guard !requireHashes else { return }
@@ -244,11 +245,11 @@ extension DockerfileLinter {
         guard let subcommand = positionals.first, Self.npmInstallCommands.contains(subcommand.text) else { return }
         let specs = positionals.dropFirst()
         guard !specs.isEmpty else {
-            let lockNote = lockfiles.contains("package-lock.json") || lockfiles.contains("npm-shrinkwrap.json")
-                ? "the lockfile was given, and npm ci installs exactly it" : "npm ci installs exactly the lockfile"
+            let lockfile = lockfiles.contains("npm-shrinkwrap.json") ? "npm-shrinkwrap.json" : "package-lock.json"
             sink.add(.npmInstall, file: path, line: invocation.programWord.line,
-                     "npm \(subcommand.text) resolves dependencies at build time and may rewrite package-lock.json",
-                     fix: "Use npm ci (\(lockNote)); copy package.json and package-lock.json before it.")
+                     "npm \(subcommand.text) resolves dependencies at build time and may rewrite \(lockfile)",
+                     fix: "Use npm ci, which installs exactly \(lockfile) and fails when it is out of date; copy "
+                        + "package.json and \(lockfile) into the image before it.")
             return
         }
         let unpinned = specs.filter { !Self.isExactNpmSpec($0.text) }
@@ -297,7 +298,8 @@ extension DockerfileLinter {
         let command = positionals.first.map { "\(tool) \($0.text)" } ?? tool
         sink.add(.unfrozenLockfile, file: path, line: invocation.programWord.line,
                  "\(command) runs without \(wanted), so it may change the lockfile instead of failing",
-                 fix: "Write \(tool) install \(tool == "yarn" ? "--frozen-lockfile (or --immutable)" : "--frozen-lockfile").")
+                 fix: "Write \(tool) install "
+                    + (tool == "yarn" ? "--frozen-lockfile (or --immutable)." : "--frozen-lockfile."))
     }
 
     // MARK: Helpers

@@ -188,6 +188,10 @@ enum DockerfileParser {
                 index += 2
                 digitsOnlySoFar = false
                 continue
+            case "<" where index + 2 < text.count && text[index + 1] == "<" && text[index + 2] == "<":
+                index += 3  // a here-string, <<<word, has no body
+                digitsOnlySoFar = false
+                continue
             case "(" where substitutionDepth > 0:
                 substitutionDepth += 1
             case ")" where substitutionDepth > 0:

@@ -35,7 +35,8 @@ public enum LintReport {
     public static func text(_ findings: [LintFinding]) -> String {
         var output = ""
         for finding in findings {
-            output += "\(finding.file):\(finding.line): \(finding.level.rawValue)[\(finding.ruleId)] \(finding.message)\n"
+            let location = "\(finding.file):\(finding.line)"
+            output += "\(location): \(finding.level.rawValue)[\(finding.ruleId)] \(finding.message)\n"
             output += "  why: \(finding.why)\n"
             output += "  fix: \(finding.fix)\n"
         }
