@@ -95,6 +95,26 @@ public enum Comparator {
         return (side(a), side(b))
     }
 
+    /// Walks every present platform of one input (for records and snapshots).
+    public static func prepare(_ loaded: LoadedImage, options: CompareOptions = CompareOptions()) async throws(InputError) -> PreparedSide {
+        let jobs = loaded.present.flatMap { img in img.layers.map { LayerIndexer.Job(layer: $0, source: loaded.source) } }
+        var cache: LayerCache?
+        if let dir = options.cacheDirectory { cache = try? LayerCache(directory: dir, settings: captureSettings) }
+        let indexes: [Digest: LayerIndex]
+        do {
+            indexes = try await LayerIndexer(walker: walker, cache: cache, concurrency: options.concurrency, progress: options.progress).index(jobs)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw .corruptArchive(path: loaded.source, reason: "\(error)")
+        }
+        var platforms: [String: PreparedImage?] = [:]
+        for p in loaded.platforms {
+            platforms[p.platform.description] = p.image.map { PreparedImage.from($0, indexes: indexes) }
+        }
+        return PreparedSide(summary: .from(loaded), platforms: platforms)
+    }
+
     static func verifyBlobs(_ jobs: [LayerIndexer.Job], concurrency: Int) async throws {
         var seen: Set<BlobLocation> = []
         let unique = jobs.filter { seen.insert($0.layer.location).inserted }

@@ -357,8 +357,10 @@ struct FileComparer {
             if let l = d.layerB, b.filesystem?.entries[d.path]?.record.type == .file { wantB[l, default: []].insert(d.path) }
         }
         let limit = options.maxDiffBytes
-        async let fetchedA = ContentFetcher.fetch(a.resolved, wantA, limit: limit)
-        async let fetchedB = ContentFetcher.fetch(b.resolved, wantB, limit: limit)
+        let expectedA = (a.filesystem?.entries ?? [:]).compactMapValues { $0.record.digest }
+        let expectedB = (b.filesystem?.entries ?? [:]).compactMapValues { $0.record.digest }
+        async let fetchedA = ContentFetcher.fetch(a.resolved, wantA, expected: expectedA, limit: limit)
+        async let fetchedB = ContentFetcher.fetch(b.resolved, wantB, expected: expectedB, limit: limit)
         let (contentA, contentB) = await (fetchedA, fetchedB)
         for i in chosen {
             let path = differences[i].path
@@ -410,15 +412,15 @@ struct FileComparer {
     }
 }
 
-/// Reads chosen files again from chosen layers.
+/// Reads chosen files again from chosen layers, keeping only those whose bytes hash to the digest
+/// the verified first pass recorded.
 enum ContentFetcher {
-    static func fetch(_ image: ResolvedImage?, _ want: [Int: Set<String>], limit: Int) async -> [String: Data] {
+    static func fetch(_ image: ResolvedImage?, _ want: [Int: Set<String>], expected: [String: Digest], limit: Int) async -> [String: Data] {
         guard let image, !want.isEmpty else { return [:] }
         var out: [String: Data] = [:]
         for (layerIndex, paths) in want.sorted(by: { $0.key < $1.key }) where layerIndex < image.layers.count {
-            let walker = LayerWalker(capture: { path, _ in paths.contains(path) }, captureLimit: Int64(limit))
-            guard let index = try? walker.walk(image.layers[layerIndex], source: image.source) else { continue }
-            for (path, data) in index.captured { out[path] = data }
+            guard let files = try? LayerWalker.extract(image.layers[layerIndex], paths: paths, limit: Int64(limit), source: image.source) else { continue }
+            for (path, data) in files where expected[path] == SHA256Hasher.hash(data) { out[path] = data }
         }
         return out
     }

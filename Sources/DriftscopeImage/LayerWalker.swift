@@ -292,3 +292,41 @@ public enum ImagePath {
         return false
     }
 }
+
+extension LayerWalker {
+    /// The second pass: reads only the named files of one layer (the last occurrence of each),
+    /// skipping everything else, and stops as soon as the last one is read. Nothing is hashed but
+    /// the extracted files, whose digests the caller checks against the verified first pass.
+    /// Files larger than `limit` are left out.
+    public static func extract(_ layer: LayerRef, paths: Set<String>, limit: Int64, source: String) throws(InputError) -> [String: Data] {
+        guard !paths.isEmpty else { return [:] }
+        do {
+            let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset,
+                                           length: layer.location.length, hash: false)
+            let outer = try ArchiveReader(mode: .raw, source: file, what: "layer \(layer.index) of \(source)")
+            guard try outer.nextHeader() != nil else { return [:] }
+            let tar = try ArchiveReader(mode: .tar, source: DecompressedSource(reader: outer), what: "layer \(layer.index) of \(source)")
+            var out: [String: Data] = [:]
+            var remaining = paths
+            // Stop as soon as every wanted path was seen once. A path stored twice in one layer (the
+            // last wins) may yield its earlier version here; the caller's digest check drops it.
+            while let header = try tar.nextHeader() {
+                guard let path = ImagePath.normalize(header.name), paths.contains(path), header.type == .file else {
+                    try tar.skipData()
+                    continue
+                }
+                if header.size > limit {
+                    out.removeValue(forKey: path)
+                    try tar.skipData()
+                } else {
+                    out[path] = try tar.readAll(limit: Int(limit))
+                }
+                remaining.remove(path)
+                if remaining.isEmpty { break }
+            }
+            return out
+        } catch {
+            throw .corruptArchive(path: source, reason: "layer \(layer.index): \(Self.plain(error))")
+        }
+    }
+}

@@ -14,7 +14,7 @@ struct Driftscope: AsyncParsableCommand {
         (corrupt archive, digest mismatch, missing blob).
         """,
         version: driftscopeVersion,
-        subcommands: [CompareCommand.self, InspectCommand.self, RecordCommand.self, VerifyCommand.self, LintCommand.self]
+        subcommands: [CompareCommand.self, InspectCommand.self, RecordCommand.self, VerifyCommand.self, LintCommand.self, BenchDiffCommand.self]
     )
 }
 
