@@ -182,7 +182,8 @@ public final class ArchiveWriter {
     ///
     /// libarchive converts names between "the current locale" and UTF-8. A Swift process runs in
     /// the C locale, where any non-ASCII name fails that conversion and is stored with
-    /// `hdrcharset=BINARY` (and `archive_entry_set_pathname_utf8` names crash the pax writer).
+    /// `hdrcharset=BINARY` (and a non-ASCII name set through `archive_entry_set_pathname_utf8`
+    /// makes libarchive 3.6.2's pax writer dereference a NULL pathname).
     /// `uselocale` changes only the calling thread, and only for the duration of the call, unlike
     /// a process-wide `setlocale`. Without a C.UTF-8 locale, non-ASCII names fall back to BINARY.
     private func inUTF8Locale<T>(_ body: () throws(ArchiveError) -> T) throws(ArchiveError) -> T {
@@ -191,7 +192,6 @@ public final class ArchiveWriter {
         defer { uselocale(previous) }
         return try body()
     }
-
 
     /// The bytes written so far into memory (the whole archive once `finish()` returned); empty for
     /// a writer that writes to a file.

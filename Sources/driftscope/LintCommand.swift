@@ -58,7 +58,8 @@ struct LintCommand: ParsableCommand {
             do {
                 try Data(report.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
-                Self.printError(LintError.unwritableOutput(path: output, reason: error.localizedDescription).description)
+                let failure = LintError.unwritableOutput(path: output, reason: error.localizedDescription)
+                Self.printError(failure.description)
                 throw ExitCode(3)
             }
         } else {
