@@ -80,11 +80,10 @@ public final class LayerCache: @unchecked Sendable {
         guard let data = try? JSONEncoder().encode(envelope) else { return }
         let url = url(for: layer)
         let temp = directory.appendingPathComponent(".tmp-\(UUID().uuidString)")
-        do {
-            try data.write(to: temp)
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-        } catch {
+        // rename(2) replaces atomically: a reader sees the old entry or the new one, never half.
+        guard (try? data.write(to: temp)) != nil, rename(temp.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temp)
+            return
         }
     }
 }
