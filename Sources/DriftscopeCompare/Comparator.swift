@@ -54,9 +54,10 @@ public enum Comparator {
         var walkJobs: [LayerIndexer.Job] = []
         var hashJobs: [LayerIndexer.Job] = []
         var walkedPlatforms: Set<String> = []
-        for key in Set(mapA.keys).union(mapB.keys) {
-            let ia = mapA[key]?.image
-            let ib = mapB[key]?.image
+        for pair in platformPairs(Array(mapA.keys), Array(mapB.keys)) {
+            let key = pair.key
+            let ia = pair.a.flatMap { mapA[$0]?.image }
+            let ib = pair.b.flatMap { mapB[$0]?.image }
             if let ia, let ib, ia.manifestDigest == ib.manifestDigest {
                 hashJobs += ia.layers.map { .init(layer: $0, source: a.source) }
                 hashJobs += ib.layers.map { .init(layer: $0, source: b.source) }
@@ -93,6 +94,16 @@ public enum Comparator {
             return PreparedSide(summary: .from(loaded), platforms: platforms)
         }
         return (side(a), side(b))
+    }
+
+    /// Which platform of A is compared with which of B. Equal platforms pair up; when each image
+    /// has exactly one platform they pair whatever they are, so that a changed architecture shows
+    /// as config drift (category platform) rather than two unrelated images.
+    static func platformPairs(_ a: [String], _ b: [String]) -> [(key: String, a: String?, b: String?)] {
+        if a.count == 1, b.count == 1, a[0] != b[0] {
+            return [(key: "\(a[0]) → \(b[0])", a: a[0], b: b[0])]
+        }
+        return Set(a).union(b).sorted().map { ($0, a.contains($0) ? $0 : nil, b.contains($0) ? $0 : nil) }
     }
 
     /// Walks every present platform of one input (for records and snapshots).
@@ -138,11 +149,12 @@ public enum Comparator {
     /// Compares two prepared sides (images or snapshots).
     public static func compare(_ a: PreparedSide, _ b: PreparedSide, options: CompareOptions) async -> Comparison {
         var results: [PlatformComparison] = []
-        for key in Set(a.platforms.keys).union(b.platforms.keys).sorted() {
-            let pa = a.platforms[key] ?? nil
-            let pb = b.platforms[key] ?? nil
-            let inA = a.platforms[key] != nil
-            let inB = b.platforms[key] != nil
+        for pair in platformPairs(Array(a.platforms.keys), Array(b.platforms.keys)) {
+            let key = pair.key
+            let pa = pair.a.flatMap { a.platforms[$0] } ?? nil
+            let pb = pair.b.flatMap { b.platforms[$0] } ?? nil
+            let inA = pair.a != nil
+            let inB = pair.b != nil
             if !inA || !inB {
                 results.append(missingPlatform(key, inA: inA))
                 continue

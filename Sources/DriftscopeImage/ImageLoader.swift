@@ -154,7 +154,7 @@ private struct Session {
                 let p = d.platform ?? Platform(os: "unknown", architecture: "unknown")
                 if platform != nil && d.platform == nil { continue }
                 notes.append("platform \(p) is listed (manifest \(d.digest.short)) but its blobs are not in this archive")
-                platforms.append(PlatformImage(platform: p, manifestDigest: d.digest, image: nil))
+                platforms.append(PlatformImage(platform: p.normalized, manifestDigest: d.digest, image: nil))
                 continue
             }
             var resolved = try resolveManifest(d, format: format, name: name, indexDigest: indexDigest)
@@ -162,7 +162,7 @@ private struct Session {
             if let listed = d.platform, listed.os != resolved.platform.os || listed.architecture != resolved.platform.architecture {
                 resolved.notes.append("the index lists \(d.digest.short) as \(listed) but its config says \(resolved.platform)")
             }
-            platforms.append(PlatformImage(platform: resolved.platform, manifestDigest: d.digest, image: resolved))
+            platforms.append(PlatformImage(platform: resolved.platform.normalized, manifestDigest: d.digest, image: resolved))
         }
         if let requested = platform {
             if platforms.isEmpty {
@@ -372,7 +372,7 @@ private struct Session {
             configSize: Int64(configData.count), config: config, configJSON: configJSON, platform: plat,
             layers: layers, notes: [])
         return LoadedImage(source: path, format: format, name: chosen.RepoTags?.first, indexDigest: nil,
-                           platforms: [PlatformImage(platform: plat, manifestDigest: manifestDigest, image: resolved)],
+                           platforms: [PlatformImage(platform: plat.normalized, manifestDigest: manifestDigest, image: resolved)],
                            notes: notes, container: container)
     }
 

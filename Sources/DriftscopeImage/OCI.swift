@@ -99,12 +99,25 @@ public struct Platform: Codable, Sendable, Hashable, Comparable, CustomStringCon
     /// `os/arch[/variant]`.
     public var description: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
 
-    /// Whether `self` (the user's request) selects `other`: a request without a variant matches any variant.
+    /// Whether `self` (the user's request) selects `other`: a request without a variant matches any
+    /// variant; default variants count as given (`linux/arm64/v8` selects `linux/arm64`).
     public func selects(_ other: Platform) -> Bool {
-        os == other.os && architecture == other.architecture && (variant == nil || variant == other.variant)
+        os == other.os && architecture == other.architecture
+            && (variant == nil || normalized.variant == other.normalized.variant)
     }
 
     public static func < (a: Platform, b: Platform) -> Bool { a.description < b.description }
+
+    /// The platform with the default variant made explicit, as containerd matches platforms:
+    /// `linux/arm64` is `linux/arm64/v8`, `linux/arm` is `linux/arm/v7`.
+    public var normalized: Platform {
+        guard variant == nil else { return self }
+        switch architecture {
+        case "arm64": return Platform(os: os, architecture: architecture, variant: "v8", osVersion: osVersion)
+        case "arm": return Platform(os: os, architecture: architecture, variant: "v7", osVersion: osVersion)
+        default: return self
+        }
+    }
 }
 
 /// An image index (image-index.md) or Docker manifest list.

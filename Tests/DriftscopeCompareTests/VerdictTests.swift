@@ -257,7 +257,16 @@ struct VerdictTests {
         _ = try FixtureWriter.writeIndex([amd], as: .ociArchive, to: b)
         let c = try await Comparator.compare(a.path, b.path, options: quietOptions())
         #expect(c.verdict == .drift)
-        #expect(c.config.contains { $0.rule == "platform-missing" && $0.platform == "linux/arm64" })
+        #expect(c.config.contains { $0.rule == "platform-missing" && $0.platform == "linux/arm64/v8" })
+    }
+
+    @Test("two single-platform images for different architectures: drift in category platform")
+    func architectureChanged() async throws {
+        let c = try await compare(FixtureImage(layers: [FixtureLayer(baseEntries())], architecture: "amd64"),
+                                  FixtureImage(layers: [FixtureLayer(baseEntries())], architecture: "arm64"))
+        #expect(c.verdict == .drift)
+        #expect(c.config.contains { $0.field == "architecture" && $0.category == "platform" && $0.rule == "platform-changed" })
+        #expect(c.platforms.count == 1 && c.platforms[0].platform == "linux/amd64 → linux/arm64/v8")
     }
 
     @Test("the same build in two formats (OCI archive vs legacy docker-archive) is not drift")
