@@ -398,7 +398,7 @@ struct FileComparer {
             return (.gzipHeader, Rule.gzipHeader.explanation)
         }
         let lower = path.lowercased()
-        if policy.enabled(.zipMetadata), [".zip", ".jar", ".whl", ".egg", ".war", ".ear", ".apk", ".nupkg"].contains(where: { lower.hasSuffix($0) }) || (da.starts(with: [0x50, 0x4b, 0x03, 0x04]) && db.starts(with: [0x50, 0x4b, 0x03, 0x04])),
+        if policy.enabled(.zipMetadata), Self.isArchiveFile(lower, da) && Self.isArchiveFile(lower, db),
            let ma = ContentRules.members(da, limit: options.maxDiffBytes * 4), let mb = ContentRules.members(db, limit: options.maxDiffBytes * 4), ma == mb {
             return (.zipMetadata, Rule.zipMetadata.explanation + " (\(ma.count) members)")
         }
@@ -409,6 +409,17 @@ struct FileComparer {
             return (.embeddedTimestamps, Rule.embeddedTimestamps.explanation)
         }
         return nil
+    }
+}
+
+extension FileComparer {
+    /// Zip-family files (by name or `PK\u{3}\u{4}` magic) and tar files (by name or the `ustar`
+    /// magic at offset 257), whose members the zip-metadata rule compares.
+    static func isArchiveFile(_ lowercasedPath: String, _ data: Data) -> Bool {
+        let zipNames = [".zip", ".jar", ".whl", ".egg", ".war", ".ear", ".apk", ".nupkg", ".tar"]
+        if zipNames.contains(where: { lowercasedPath.hasSuffix($0) }) { return true }
+        if data.starts(with: [0x50, 0x4b, 0x03, 0x04]) { return true }
+        return data.count > 262 && data[data.startIndex + 257 ..< data.startIndex + 262].elementsEqual("ustar".utf8)
     }
 }
 

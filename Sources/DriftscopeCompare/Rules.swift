@@ -64,7 +64,7 @@ public enum Rule: String, CaseIterable, Sendable, Codable {
         case .compression: return "Same uncompressed content (diff_id), different compressed bytes: only the compression level or algorithm differs."
         case .pythonBytecode: return "Python bytecode whose source is byte-equal on both sides, or which differs only in its 16-byte header (PEP 552 flags, source mtime and size); rebuilt bytecode embeds build times and paths but derives from the same source."
         case .gzipHeader: return "A gzip file whose decompressed content is equal; only its header (mtime, original name, OS byte) differs."
-        case .zipMetadata: return "A zip/jar/wheel whose members have the same names and contents; only member timestamps, order or extra fields differ."
+        case .zipMetadata: return "A zip/jar/wheel (or tar) archive whose members have the same names, types and contents; only member timestamps, order or extra fields differ."
         case .logsAndCaches: return "A log, cache or per-machine file (/var/log, apt and pip caches, /tmp, ld.so aux-cache, machine-id) that every build writes anew."
         case .shadowLastChange: return "/etc/shadow differs only in the last-password-change field, which records the day the build ran."
         case .embeddedTimestamps: return "The changed lines differ only in date/time tokens (ISO 8601, RFC 2822, date(1) output, epoch seconds near date/time/build): an embedded build timestamp."
@@ -111,4 +111,8 @@ let logAndCacheGlobs: [Glob] = [
     "/root/.npm/_logs/**", "/root/.npm/_cacache/**", "/root/go/pkg/mod/cache/**", "/go/pkg/mod/cache/**",
     "/root/.cache/go-build/**", "/home/*/.cache/**", "/var/lib/apt/extended_states", "/var/cache/man/**",
     "/var/cache/fontconfig/**", "/etc/ld.so.cache", "/var/lib/pip/**",
+    "/root/.*_history", "/root/.wget-hsts", "/root/.lesshst", "/root/.viminfo", "/home/*/.*_history",
+    "/var/lib/dnf/**", "/var/lib/rpm/rpmdb.sqlite-shm", "/var/lib/rpm/rpmdb.sqlite-wal",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite-shm", "/usr/lib/sysimage/rpm/rpmdb.sqlite-wal",
+    "/var/cache/ldconfig/**", "/var/lib/systemd/random-seed", "/var/cache/debconf/*.dat-old",
 ].map(Glob.init)

@@ -67,6 +67,19 @@ struct ContentRuleTests {
         #expect(item.diff?.members == ["~ pkg/__init__.py"])
     }
 
+    @Test("a nested tar (apk's scripts.tar) whose members differ only in mtime: noise")
+    func nestedTar() async throws {
+        func tar(_ mtime: Int64) throws -> Data {
+            try ArchiveWriter.tar([
+                (WriteEntry(name: "pkg.post-install", mtime: Timestamp(seconds: mtime)), Data("#!/bin/sh\necho hi\n".utf8)),
+            ])
+        }
+        let a = FixtureImage(layers: [FixtureLayer([.file("lib/apk/db/scripts.tar", data: try tar(1))])])
+        let b = FixtureImage(layers: [FixtureLayer([.file("lib/apk/db/scripts.tar", data: try tar(2))])])
+        let c = try await compare(a, b)
+        #expect(c.at("/lib/apk/db/scripts.tar").first?.rule == "zip-metadata")
+    }
+
     @Test("/etc/shadow differing only in the last-change field: noise; a hash change: drift")
     func shadow() async throws {
         func image(_ shadow: String) -> FixtureImage {
