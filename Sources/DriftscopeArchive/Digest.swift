@@ -32,6 +32,12 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         self.encoded = hex
     }
 
+    /// A sha256 digest from hex this module produced itself (always 64 lowercase hex digits).
+    init(computedSHA256Hex hex: String) {
+        self.algorithm = "sha256"
+        self.encoded = hex
+    }
+
     /// Parses `algorithm:encoded`, validating sha256 digests strictly so that a digest can safely
     /// become a file name (`blobs/sha256/<hex>`) without any path traversal.
     public init(parsing string: String) throws(ParseError) {
