@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "DriftscopePackagesTests", dependencies: ["DriftscopePackages"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeDiffTests", dependencies: ["DriftscopeDiff"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeCompareTests", dependencies: ["DriftscopeCompare", "DriftscopeTestSupport"], swiftSettings: swift6),
-        .testTarget(name: "DriftscopeReportTests", dependencies: ["DriftscopeReport", "DriftscopeTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DriftscopeReportTests", dependencies: ["DriftscopeReport", "DriftscopeTestSupport"], exclude: ["Golden", "Inputs"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeForensicsTests", dependencies: ["DriftscopeForensics", "DriftscopeTestSupport"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeLintTests", dependencies: ["DriftscopeLint"], swiftSettings: swift6),
         .testTarget(name: "CLITests", dependencies: ["DriftscopeTestSupport"], swiftSettings: swift6),

@@ -151,7 +151,9 @@ public final class ArchiveReader {
         var e: OpaquePointer?
         let code = archive_read_next_header(handle, &e)
         if code == ARCHIVE_EOF { return nil }
-        if code < ARCHIVE_WARN || e == nil { throw fail() }
+        // ARCHIVE_RETRY is a damaged header that libarchive would skip past: for a verifier that is
+        // corruption, not an entry.
+        if code == ARCHIVE_RETRY || code < ARCHIVE_WARN || e == nil { throw fail() }
         entry = e
         return Self.header(of: e!)
     }

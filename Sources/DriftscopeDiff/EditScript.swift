@@ -16,9 +16,15 @@ struct EditScript {
     /// 2. Lines whose id does not occur on the other side can never match; they are marked and left
     ///    out of the search (GNU diff does the same). This keeps "most lines rewritten" cheap: what
     ///    remains is often nearly identical.
-    /// 3. The rest goes through Myers' O(ND) linear-space divide and conquer, capped per region.
+    /// 3. The rest goes through Myers' O(ND) linear-space divide and conquer, capped per region
+    ///    (see `MyersSearch`).
     /// 4. GNU diff's boundary shifting slides each run of changes to a canonical place.
-    static func align(old: [Int], new: [Int], idCount: Int, maxCost: Int) -> EditScript {
+    ///
+    /// `horizon` (the diff's context) changes nothing but the choice between equally short scripts:
+    /// GNU diff keeps only `horizon` lines of the common prefix and of the common suffix in view
+    /// when it counts lines for step 2 and when it shifts boundaries, and doing the same here
+    /// makes the hunks come out as `diff -u` prints them more often.
+    static func align(old: [Int], new: [Int], idCount: Int, maxCost: Int, horizon: Int) -> EditScript {
         let n = old.count
         let m = new.count
         var script = EditScript(
@@ -30,55 +36,63 @@ struct EditScript {
         while suffix < n - prefix, suffix < m - prefix, old[n - 1 - suffix] == new[m - 1 - suffix] { suffix += 1 }
         let oldRange = prefix..<(n - suffix)
         let newRange = prefix..<(m - suffix)
+        if oldRange.isEmpty && newRange.isEmpty { return script }
+
+        // The part GNU diff keeps in view (its "buffered lines"). Its suffix is measured after the
+        // prefix was cut back by the horizon, so it may reach into those lines.
+        let low = prefix - min(prefix, horizon)
+        var viewSuffix = 0
+        while viewSuffix < n - low, viewSuffix < m - low, old[n - 1 - viewSuffix] == new[m - 1 - viewSuffix] {
+            viewSuffix += 1
+        }
+        let hidden = viewSuffix - min(viewSuffix, horizon)
+        let oldView = low..<(n - hidden)
+        let newView = low..<(m - hidden)
+
         if oldRange.isEmpty || newRange.isEmpty {
             for i in oldRange { script.removed[i] = true }
             for j in newRange { script.added[j] = true }
-            return script
-        }
-
-        // Keep only the lines that have a counterpart on the other side. Counting over the whole
-        // files rather than the middle alone keeps a few more lines than needed, but gives the
-        // search the input GNU diff gives it (it keeps some of the common prefix), so that equal-cost
-        // choices come out as `diff -u` prints them more often.
-        var inOld = [Bool](repeating: false, count: idCount)
-        var inNew = [Bool](repeating: false, count: idCount)
-        for id in old { inOld[id] = true }
-        for id in new { inNew[id] = true }
-        var keptOld: [Int] = []
-        var keptOldIndex: [Int] = []
-        keptOld.reserveCapacity(oldRange.count)
-        keptOldIndex.reserveCapacity(oldRange.count)
-        for i in oldRange {
-            if inNew[old[i]] {
-                keptOld.append(old[i])
-                keptOldIndex.append(i)
-            } else {
-                script.removed[i] = true
+        } else {
+            // Keep only the lines that have a counterpart in the other side's view.
+            var inOld = [Bool](repeating: false, count: idCount)
+            var inNew = [Bool](repeating: false, count: idCount)
+            for i in oldView { inOld[old[i]] = true }
+            for j in newView { inNew[new[j]] = true }
+            var keptOld: [Int] = []
+            var keptOldIndex: [Int] = []
+            keptOld.reserveCapacity(oldRange.count)
+            keptOldIndex.reserveCapacity(oldRange.count)
+            for i in oldRange {
+                if inNew[old[i]] {
+                    keptOld.append(old[i])
+                    keptOldIndex.append(i)
+                } else {
+                    script.removed[i] = true
+                }
+            }
+            var keptNew: [Int] = []
+            var keptNewIndex: [Int] = []
+            keptNew.reserveCapacity(newRange.count)
+            keptNewIndex.reserveCapacity(newRange.count)
+            for j in newRange {
+                if inOld[new[j]] {
+                    keptNew.append(new[j])
+                    keptNewIndex.append(j)
+                } else {
+                    script.added[j] = true
+                }
+            }
+            if !keptOld.isEmpty || !keptNew.isEmpty {
+                let search = MyersSearch(old: keptOld, new: keptNew, idCount: idCount, maxCost: maxCost)
+                search.run()
+                for k in 0..<keptOld.count where search.changedOld[k] { script.removed[keptOldIndex[k]] = true }
+                for k in 0..<keptNew.count where search.changedNew[k] { script.added[keptNewIndex[k]] = true }
+                script.coarse = search.coarse
             }
         }
-        var keptNew: [Int] = []
-        var keptNewIndex: [Int] = []
-        keptNew.reserveCapacity(newRange.count)
-        keptNewIndex.reserveCapacity(newRange.count)
-        for j in newRange {
-            if inOld[new[j]] {
-                keptNew.append(new[j])
-                keptNewIndex.append(j)
-            } else {
-                script.added[j] = true
-            }
-        }
 
-        if !keptOld.isEmpty || !keptNew.isEmpty {
-            let search = MyersSearch(old: keptOld, new: keptNew, idCount: idCount, maxCost: maxCost)
-            search.compare(0, keptOld.count, 0, keptNew.count, depth: 0)
-            for k in 0..<keptOld.count where search.changedOld[k] { script.removed[keptOldIndex[k]] = true }
-            for k in 0..<keptNew.count where search.changedNew[k] { script.added[keptNewIndex[k]] = true }
-            script.coarse = search.coarse
-        }
-
-        shiftBoundaries(ids: old, changed: &script.removed, otherChanged: script.added)
-        shiftBoundaries(ids: new, changed: &script.added, otherChanged: script.removed)
+        shiftBoundaries(ids: old[oldView], changed: &script.removed[oldView], otherChanged: script.added[newView])
+        shiftBoundaries(ids: new[newView], changed: &script.added[newView], otherChanged: script.removed[oldView])
         return script
     }
 
@@ -86,13 +100,21 @@ struct EditScript {
     /// merging with runs it meets, then back up to line up with a run of changes on the other side
     /// if one was passed. Sliding only swaps a changed line with an equal unchanged one, so the
     /// script stays valid and the same length; the point is output that matches `diff -u`.
-    static func shiftBoundaries(ids: [Int], changed: inout [Bool], otherChanged: [Bool]) {
+    ///
+    /// The slices must cover corresponding parts of both sides (the same lines matched around them).
+    static func shiftBoundaries(ids: ArraySlice<Int>, changed: inout ArraySlice<Bool>, otherChanged: ArraySlice<Bool>) {
         let end = ids.count
         // GNU relies on an unchanged sentinel on both ends of both flag arrays; index k is at k + 1.
         var flags = [Bool](repeating: false, count: end + 2)
-        for k in 0..<end { flags[k + 1] = changed[k] }
         var other = [Bool](repeating: false, count: otherChanged.count + 2)
-        for k in 0..<otherChanged.count { other[k + 1] = otherChanged[k] }
+        var anyChange = false
+        for (k, flag) in changed.enumerated() {
+            flags[k + 1] = flag
+            anyChange = anyChange || flag
+        }
+        guard anyChange else { return }
+        for (k, flag) in otherChanged.enumerated() { other[k + 1] = flag }
+        let ids = Array(ids)
 
         var i = 0
         var j = 0
@@ -150,23 +172,37 @@ struct EditScript {
                 while other[j + 1] { j -= 1 }
             }
         }
-        for k in 0..<end { changed[k] = flags[k + 1] }
+        for k in 0..<end { changed[changed.startIndex + k] = flags[k + 1] }
     }
 }
 
 /// Myers' linear-space O(ND) search with a cost cap per region, after GNU diff's `compareseq`/`diag`.
 ///
-/// A final class so that the recursion shares its buffers; it never leaves `EditScript.align`.
+/// A region whose edit distance is at most about `maxCost` is aligned exactly (a shortest edit
+/// script). Past the cap the search stops and the region is split coarsely, which sets `coarse`:
+/// - on anchors, the lines that occur exactly once on each side of the region, keeping the longest
+///   run of them in the same order on both sides (patience diff); the gaps are aligned separately;
+/// - without anchors, at the furthest point either search direction reached (GNU diff's
+///   `too_expensive` heuristic), the two parts again aligned separately.
+/// Both splits follow a path through the edit graph, so the script stays correct. A capped
+/// search costs about `maxCost² / 2` steps and moves the split at least `maxCost / 2` lines, so a
+/// region of size S costs O(S · maxCost) at worst.
+///
+/// Regions are processed from an explicit stack rather than by recursion: the coarse splits can
+/// nest deeply, and tests run on threads with small stacks.
+///
+/// A final class so that the work shares its buffers; it never leaves `EditScript.align`.
 final class MyersSearch {
     private let xv: UnsafeMutableBufferPointer<Int>
     private let yv: UnsafeMutableBufferPointer<Int>
     /// Furthest-reaching x per diagonal, forward and backward. Diagonals run from -(m + 1) to
-    /// n + 1, so index k is stored at k + m + 1.
+    /// n + 1, so diagonal k is stored at k + m + 1.
     private let forward: UnsafeMutablePointer<Int>
     private let backward: UnsafeMutablePointer<Int>
     private let diagonalCount: Int
     private let diagonalOffset: Int
-    /// Search iterations (each one edit in both directions) before a region counts as too costly.
+    /// Search iterations (one edit in each direction) before a region counts as too costly;
+    /// at least one, so that a capped search always gets past its starting corners.
     private let halfCostLimit: Int
     private let idCount: Int
     /// Scratch for the anchor split, allocated on first use: occurrences per id and position in y.
@@ -180,9 +216,24 @@ final class MyersSearch {
     /// Some region hit the cap.
     private(set) var coarse = false
 
-    /// Deeper anchor splits than this give up and mark the region as one replaced block, which
-    /// bounds the recursion on adversarial input.
-    private static let maxAnchorDepth = 48
+    /// A part of the problem still to align: `xv[xoff..<xlim]` against `yv[yoff..<ylim]`.
+    private struct Region {
+        var xoff: Int, xlim: Int, yoff: Int, ylim: Int
+        /// Whether the anchor split may be tried; false inside a gap it produced, where the
+        /// region's unique lines were already considered at a larger scale (this also bounds the
+        /// work spent counting lines).
+        var anchors: Bool
+    }
+
+    /// What a capped middle-snake search found.
+    private enum Split {
+        /// A point on a shortest path through the region.
+        case optimal(x: Int, y: Int)
+        /// The cap was reached; the furthest point reached so far, strictly inside the region.
+        case tooCostly(x: Int, y: Int)
+    }
+
+    private var pending: [Region] = []
 
     init(old: [Int], new: [Int], idCount: Int, maxCost: Int) {
         xv = UnsafeMutableBufferPointer.allocate(capacity: old.count)
@@ -195,7 +246,7 @@ final class MyersSearch {
         forward.initialize(repeating: 0, count: diagonalCount)
         backward = UnsafeMutablePointer.allocate(capacity: diagonalCount)
         backward.initialize(repeating: 0, count: diagonalCount)
-        halfCostLimit = maxCost / 2 + maxCost % 2
+        halfCostLimit = max(1, maxCost / 2 + maxCost % 2)
         self.idCount = idCount
         changedOld = [Bool](repeating: false, count: old.count)
         changedNew = [Bool](repeating: false, count: new.count)
@@ -208,9 +259,14 @@ final class MyersSearch {
         backward.deallocate()
     }
 
-    /// Aligns `xv[xoff..<xlim]` with `yv[yoff..<ylim]`, marking what is not matched.
-    func compare(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int, depth: Int) {
-        var xoff = xoff, xlim = xlim, yoff = yoff, ylim = ylim
+    /// Aligns the whole of both sequences, marking what is not matched.
+    func run() {
+        pending = [Region(xoff: 0, xlim: xv.count, yoff: 0, ylim: yv.count, anchors: true)]
+        while let region = pending.popLast() { align(region) }
+    }
+
+    private func align(_ region: Region) {
+        var xoff = region.xoff, xlim = region.xlim, yoff = region.yoff, ylim = region.ylim
         while xoff < xlim && yoff < ylim && xv[xoff] == yv[yoff] {
             xoff += 1
             yoff += 1
@@ -221,21 +277,29 @@ final class MyersSearch {
         }
         if xoff == xlim {
             for y in yoff..<ylim { changedNew[y] = true }
-        } else if yoff == ylim {
+            return
+        }
+        if yoff == ylim {
             for x in xoff..<xlim { changedOld[x] = true }
-        } else if let (xmid, ymid) = middleSnake(xoff, xlim, yoff, ylim) {
-            // Both halves cost strictly less than the whole (the region is trimmed, so D >= 2).
-            compare(xoff, xmid, yoff, ymid, depth: depth)
-            compare(xmid, xlim, ymid, ylim, depth: depth)
-        } else {
+            return
+        }
+        // Both parts of either split are strictly smaller than the region (it is trimmed, so its
+        // edit distance is at least 2), so the work ends.
+        switch middleSnake(xoff, xlim, yoff, ylim) {
+        case .optimal(let x, let y):
+            pending.append(Region(xoff: xoff, xlim: x, yoff: yoff, ylim: y, anchors: region.anchors))
+            pending.append(Region(xoff: x, xlim: xlim, yoff: y, ylim: ylim, anchors: region.anchors))
+        case .tooCostly(let x, let y):
             coarse = true
-            anchorSplit(xoff, xlim, yoff, ylim, depth: depth)
+            if region.anchors && splitOnAnchors(xoff, xlim, yoff, ylim) { return }
+            pending.append(Region(xoff: xoff, xlim: x, yoff: yoff, ylim: y, anchors: false))
+            pending.append(Region(xoff: x, xlim: xlim, yoff: y, ylim: ylim, anchors: false))
         }
     }
 
-    /// Finds a point on an optimal path through the region by searching from both corners at once
-    /// (Myers 1986, section 4b), or nil when that takes more than `halfCostLimit` steps.
-    private func middleSnake(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int) -> (Int, Int)? {
+    /// Searches from both corners at once for a point on a shortest path (Myers 1986, section 4b),
+    /// giving up after `halfCostLimit` steps in each direction.
+    private func middleSnake(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int) -> Split {
         let fd = forward + diagonalOffset
         let bd = backward + diagonalOffset
         let xv = UnsafeBufferPointer(self.xv)
@@ -250,8 +314,7 @@ final class MyersSearch {
         fd[fmid] = xoff
         bd[bmid] = xlim
 
-        var cost = 1
-        while cost <= halfCostLimit {
+        for _ in 0..<halfCostLimit {
             // Forward: one more edit on every reachable diagonal.
             if fmin > dmin {
                 fmin -= 1
@@ -276,7 +339,7 @@ final class MyersSearch {
                     y += 1
                 }
                 fd[d] = x
-                if odd && bmin <= d && d <= bmax && bd[d] <= x { return (x, y) }
+                if odd && bmin <= d && d <= bmax && bd[d] <= x { return .optimal(x: x, y: y) }
                 d -= 2
             }
 
@@ -304,20 +367,53 @@ final class MyersSearch {
                     y -= 1
                 }
                 bd[d] = x
-                if !odd && fmin <= d && d <= fmax && x <= fd[d] { return (x, y) }
+                if !odd && fmin <= d && d <= fmax && x <= fd[d] { return .optimal(x: x, y: y) }
                 d -= 2
             }
-            cost += 1
         }
-        return nil
+
+        // Too costly: take whichever search got further, measured in x + y from its corner.
+        // Neither reached the opposite corner (that would have been an overlap), so the point is
+        // strictly inside.
+        var forwardBest = -1, forwardX = xoff
+        var d = fmax
+        while d >= fmin {
+            var x = min(fd[d], xlim)
+            var y = x - d
+            if y > ylim {
+                x = ylim + d
+                y = ylim
+            }
+            if x + y > forwardBest {
+                forwardBest = x + y
+                forwardX = x
+            }
+            d -= 2
+        }
+        var backwardBest = Int.max, backwardX = xlim
+        d = bmax
+        while d >= bmin {
+            var x = max(xoff, bd[d])
+            var y = x - d
+            if y < yoff {
+                x = yoff + d
+                y = yoff
+            }
+            if x + y < backwardBest {
+                backwardBest = x + y
+                backwardX = x
+            }
+            d -= 2
+        }
+        if (xlim + ylim) - backwardBest < forwardBest - (xoff + yoff) {
+            return .tooCostly(x: forwardX, y: forwardBest - forwardX)
+        }
+        return .tooCostly(x: backwardX, y: backwardBest - backwardX)
     }
 
-    /// The coarse fallback: match the lines that occur exactly once on each side of the region,
-    /// keep the longest run of them that is in the same order on both sides (patience diff's
-    /// anchors), and align the gaps between anchors separately. Without anchors, the region is
-    /// one replaced block. Either way the result is a correct script.
-    private func anchorSplit(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int, depth: Int) {
-        guard depth < Self.maxAnchorDepth else { return replace(xoff, xlim, yoff, ylim) }
+    /// Splits the region on its anchors (see the type's comment), queueing the gaps between them;
+    /// false when there are none.
+    private func splitOnAnchors(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int) -> Bool {
         if countX.isEmpty {
             countX = [Int32](repeating: 0, count: idCount)
             countY = [Int32](repeating: 0, count: idCount)
@@ -337,20 +433,16 @@ final class MyersSearch {
         for y in yoff..<ylim { countY[yv[y]] = 0 }
 
         let anchors = Self.longestIncreasing(candidates)
-        if anchors.isEmpty { return replace(xoff, xlim, yoff, ylim) }
+        guard !anchors.isEmpty else { return false }
         var x = xoff
         var y = yoff
         for anchor in anchors {
-            compare(x, anchor.x, y, anchor.y, depth: depth + 1)
+            pending.append(Region(xoff: x, xlim: anchor.x, yoff: y, ylim: anchor.y, anchors: false))
             x = anchor.x + 1
             y = anchor.y + 1
         }
-        compare(x, xlim, y, ylim, depth: depth + 1)
-    }
-
-    private func replace(_ xoff: Int, _ xlim: Int, _ yoff: Int, _ ylim: Int) {
-        for x in xoff..<xlim { changedOld[x] = true }
-        for y in yoff..<ylim { changedNew[y] = true }
+        pending.append(Region(xoff: x, xlim: xlim, yoff: y, ylim: ylim, anchors: false))
+        return true
     }
 
     /// The longest subsequence of `pairs` (increasing in x) that also increases in y, by patience

@@ -99,11 +99,15 @@ public struct TextDiff: Codable, Sendable, Equatable {
     ///   - context: unchanged lines shown around each change (as `diff -U`); changes separated by
     ///     at most `2 * context` unchanged lines share a hunk.
     ///   - maxOutputLines: cap on the diff lines (context, removed, added) kept in `hunks`.
-    ///   - maxCost: the largest edit distance (lines removed + added) that one region is aligned
-    ///     with exactly (Myers); above it the region is split on lines unique to both sides and
-    ///     `coarse` is set. The exact search costs about `maxCost²/2` steps before giving up.
+    ///   - maxCost: about the largest edit distance (lines removed + added, not counting lines
+    ///     found on one side only) that a region is aligned with exactly, by Myers' algorithm.
+    ///     Above it the region is split coarsely (on lines unique to both sides, else at the
+    ///     furthest point the search reached) and `coarse` is set; the result is still a correct
+    ///     diff, and usually within a few percent of the minimum. Work is O(lines · maxCost) at
+    ///     worst: with 1024, two 50,000-line files of "0"/"1" lines in random order take 0.3 s
+    ///     (GNU diff: 1.3 s), typical files far less.
     public static func compute(
-        old: String, new: String, context: Int = 3, maxOutputLines: Int = 2000, maxCost: Int = 4096
+        old: String, new: String, context: Int = 3, maxOutputLines: Int = 2000, maxCost: Int = 1024
     ) -> TextDiff {
         // withUTF8 needs mutable copies; they share storage with the arguments unless a
         // bridged/non-contiguous string has to be made contiguous.
@@ -115,7 +119,8 @@ public struct TextDiff: Codable, Sendable, Equatable {
                 let newLines = LineTable(newBytes)
                 let ids = LineInterner.intern(oldLines, newLines)
                 let script = EditScript.align(
-                    old: ids.old, new: ids.new, idCount: ids.count, maxCost: max(0, maxCost))
+                    old: ids.old, new: ids.new, idCount: ids.count, maxCost: max(0, maxCost),
+                    horizon: max(0, context))
                 return HunkBuilder.build(
                     script: script, oldLines: oldLines, newLines: newLines,
                     context: max(0, context), maxOutputLines: max(0, maxOutputLines))

@@ -70,15 +70,19 @@ private struct Session {
     // MARK: OCI layouts
 
     mutating func loadOCI(manifests: [Descriptor], format: SourceFormat, image: String?, platform: Platform?) throws(InputError) -> LoadedImage {
+        // Docker 25+ writes the full name in io.containerd.image.name and only the tag in ref.name.
         func names(_ d: Descriptor) -> String? {
-            d.annotations?["org.opencontainers.image.ref.name"] ?? d.annotations?["io.containerd.image.name"]
+            d.annotations?["io.containerd.image.name"] ?? d.annotations?["org.opencontainers.image.ref.name"]
+        }
+        func allNames(_ d: Descriptor) -> [String] {
+            [d.annotations?["io.containerd.image.name"], d.annotations?["org.opencontainers.image.ref.name"]].compactMap { $0 }
         }
         let distinct = Set(manifests.compactMap(names))
         var selected = manifests
         var name: String? = distinct.count == 1 ? distinct.first : nil
         if let image {
             selected = manifests.filter { d in
-                if let n = names(d), Self.nameMatches(n, image) { return true }
+                if allNames(d).contains(where: { Self.nameMatches($0, image) }) { return true }
                 return d.digest.description == image || (image.count >= 12 && d.digest.encoded.hasPrefix(image.replacingOccurrences(of: "sha256:", with: "")))
             }
             if selected.isEmpty {
@@ -147,6 +151,7 @@ private struct Session {
 
     mutating func finish(entries: [(Descriptor, Digest?)], format: SourceFormat, name: String?, indexDigest: Digest?, platform: Platform?) throws(InputError) -> LoadedImage {
         var platforms: [PlatformImage] = []
+        var seen: [String] = []
         for (d, _) in entries {
             let present = container.exists(d.digest.layoutPath)
             if let requested = platform, let listed = d.platform, !requested.selects(listed) { continue }
@@ -158,6 +163,7 @@ private struct Session {
                 continue
             }
             var resolved = try resolveManifest(d, format: format, name: name, indexDigest: indexDigest)
+            seen.append(resolved.platform.normalized.description)
             if let requested = platform, !requested.selects(resolved.platform) { continue }
             if let listed = d.platform, listed.os != resolved.platform.os || listed.architecture != resolved.platform.architecture {
                 resolved.notes.append("the index lists \(d.digest.short) as \(listed) but its config says \(resolved.platform)")
@@ -166,8 +172,9 @@ private struct Session {
         }
         if let requested = platform {
             if platforms.isEmpty {
-                let available = entries.compactMap { $0.0.platform?.description }
-                throw .platformNotFound(path: path, requested: requested.description, available: available.isEmpty ? ["(config platforms only)"] : available)
+                let listed = entries.compactMap { $0.0.platform?.normalized.description }
+                let available = Array(Set(listed + seen)).sorted()
+                throw .platformNotFound(path: path, requested: requested.description, available: available)
             }
             if platforms.allSatisfy({ $0.image == nil }) {
                 throw .platformAbsent(path: path, platform: requested.description)
@@ -341,12 +348,14 @@ private struct Session {
             case .zstd: mediaType = MediaType.ociLayerZstd
             default: mediaType = MediaType.dockerLayer
             }
+            let borrowed = Self.digestInName(layerPath) == nil || !(layerPath.hasPrefix("blobs/") || crane)
             layers.append(LayerRef(index: i, digest: digest, size: Int64(loc.length), mediaType: mediaType,
-                                   declaredCompression: sniffed, diffID: diffIDs[i], location: loc))
+                                   declaredCompression: sniffed, diffID: diffIDs[i], location: loc,
+                                   digestBorrowed: borrowed && sniffed == .none ? true : nil))
         }
         let plat = self.platform(of: config)
         if let requested = platform, !requested.selects(plat) {
-            throw .platformNotFound(path: path, requested: requested.description, available: [plat.description])
+            throw .platformNotFound(path: path, requested: requested.description, available: [plat.normalized.description])
         }
 
         // The manifest: a real one when the archive keeps it (Docker 25+), else synthesised as skopeo does.
@@ -360,7 +369,14 @@ private struct Session {
             manifestType = found.2.mediaType ?? MediaType.ociManifest
             annotations = found.2.annotations ?? [:]
         } else {
-            let bytes = Self.synthesizeManifest(configDigest: configDigest, configSize: configData.count, layers: layers)
+            // containers/image describes every docker-archive layer uncompressed: its diff_id and
+            // its uncompressed size, which for a compressed layer takes one decompression to learn.
+            var described: [(Digest, UInt64)] = []
+            for layer in layers {
+                let size = layer.declaredCompression == .none ? layer.location.length : try uncompressedSize(layer)
+                described.append((layer.diffID, size))
+            }
+            let bytes = Self.synthesizeManifest(configDigest: configDigest, configSize: configData.count, layers: described)
             manifestDigest = SHA256Hasher.hash(bytes)
             manifestSize = Int64(bytes.count)
             synthesized = true
@@ -379,9 +395,9 @@ private struct Session {
     /// The schema 2 manifest skopeo and containers/image generate for a docker-archive (Go's
     /// `json.Marshal` of `manifest.Schema2`: fixed field order, compact). containers/image labels
     /// every layer `tar.gzip` whatever its bytes are (see Fixtures/README.md), so this does too.
-    static func synthesizeManifest(configDigest: Digest, configSize: Int, layers: [LayerRef]) -> Data {
+    static func synthesizeManifest(configDigest: Digest, configSize: Int, layers: [(digest: Digest, size: UInt64)]) -> Data {
         var s = "{\"schemaVersion\":2,\"mediaType\":\"\(MediaType.dockerManifest)\",\"config\":{\"mediaType\":\"\(MediaType.dockerConfig)\",\"size\":\(configSize),\"digest\":\"\(configDigest)\"},\"layers\":["
-        s += layers.map { "{\"mediaType\":\"\(MediaType.dockerLayerGzip)\",\"size\":\($0.location.length),\"digest\":\"\($0.digest)\"}" }.joined(separator: ",")
+        s += layers.map { "{\"mediaType\":\"\(MediaType.dockerLayerGzip)\",\"size\":\($0.size),\"digest\":\"\($0.digest)\"}" }.joined(separator: ",")
         s += "]}"
         return Data(s.utf8)
     }
@@ -422,6 +438,25 @@ private struct Session {
     func sniff(_ loc: BlobLocation) throws(InputError) -> Compression {
         let head = try container.read(BlobLocation(file: loc.file, offset: loc.offset, length: min(loc.length, 4)), limit: 4, role: "layer")
         return Compression.sniff(head)
+    }
+
+    /// The decompressed length of a compressed layer (one streaming pass, nothing kept).
+    func uncompressedSize(_ layer: LayerRef) throws(InputError) -> UInt64 {
+        do {
+            let source = try FileRangeSource(path: layer.location.file, offset: layer.location.offset, length: layer.location.length, hash: false)
+            let reader = try ArchiveReader(mode: .raw, source: source, what: "layer \(layer.index) of \(path)")
+            guard try reader.nextHeader() != nil else { return 0 }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            var total: UInt64 = 0
+            while true {
+                let n = try reader.readData(into: buffer)
+                if n == 0 { return total }
+                total += UInt64(n)
+            }
+        } catch {
+            throw .corruptArchive(path: path, reason: "layer \(layer.index): \(error)")
+        }
     }
 
     func hashBlob(_ loc: BlobLocation) throws(InputError) -> Digest {

@@ -23,6 +23,14 @@ public struct LayerWalker: Sendable {
         } catch let error as InputError {
             throw error
         } catch let error as ArchiveError {
+            // A blob altered in place usually breaks decompression before its digest can be
+            // checked: say what it is, a digest mismatch, when the stored bytes prove it.
+            if case .corrupt = error, let actual = try? Self.hashStored(layer), actual != layer.digest {
+                if layer.digestBorrowed == true {
+                    throw .diffIDMismatch(path: source, layer: layer.index, expected: layer.diffID, actual: actual)
+                }
+                throw .digestMismatch(path: source, role: "layer \(layer.index)", expected: layer.digest, actual: actual)
+            }
             switch error {
             case .io(_, let message): throw .unreadable(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(message)")
             default: throw .corruptArchive(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(Self.plain(error))")
@@ -30,6 +38,12 @@ public struct LayerWalker: Sendable {
         } catch {
             throw .corruptArchive(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(error)")
         }
+    }
+
+    static func hashStored(_ layer: LayerRef) throws -> Digest {
+        let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset, length: layer.location.length, hash: true)
+        try file.drain()
+        return file.hasher!.finalize()
     }
 
     static func plain(_ error: ArchiveError) -> String {
@@ -77,7 +91,9 @@ public struct LayerWalker: Sendable {
         guard Int64(file.bytesRead) == layer.size else {
             throw InputError.sizeMismatch(path: source, role: "layer \(layer.index)", digest: layer.digest, expected: layer.size, actual: Int64(file.bytesRead))
         }
-        guard digest == layer.digest else {
+        // A legacy docker-archive layer has no digest of its own: it borrows its diff_id, so a
+        // mismatch there is a diff_id mismatch.
+        guard digest == layer.digest || layer.digestBorrowed == true else {
             throw InputError.digestMismatch(path: source, role: "layer \(layer.index)", expected: layer.digest, actual: digest)
         }
         guard diffID == layer.diffID else {

@@ -33,6 +33,9 @@ public struct LayerRef: Sendable, Hashable, Codable {
     public var diffID: Digest
     /// Where the blob's bytes are.
     public var location: BlobLocation
+    /// True when the archive declares no digest of its own for this blob (a legacy docker-archive
+    /// `layer.tar`): the digest is borrowed from the diff_id, so a mismatch is a diff_id mismatch.
+    public var digestBorrowed: Bool? = nil
 }
 
 /// One image (one platform) of an input, with every metadata blob verified.
