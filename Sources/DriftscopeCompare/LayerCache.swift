@@ -15,11 +15,6 @@ public final class LayerCache: @unchecked Sendable {
     public let directory: URL
     private let settingsKey: String
 
-    /// Entries that failed their check and were rebuilt (for tests and `--verbose`).
-    public var rejected: [String] { lock.withLock { rejectedNames } }
-    private var rejectedNames: [String] = []
-    private let lock = NSLock()
-
     /// Opens (creating) a cache folder. `settings` names what shapes an index (e.g. the capture rules' version).
     public init(directory: URL, settings: String) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -63,7 +58,7 @@ public final class LayerCache: @unchecked Sendable {
               var index = try? JSONDecoder().decode(LayerIndex.self, from: envelope.body),
               index.digest == layer.digest, index.diffID == layer.diffID
         else {
-            lock.withLock { rejectedNames.append(url.lastPathComponent) }
+            // Damaged, tampered or from another version: drop it; the caller rebuilds it.
             try? FileManager.default.removeItem(at: url)
             return nil
         }
