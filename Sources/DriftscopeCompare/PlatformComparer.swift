@@ -122,8 +122,12 @@ struct FileComparer {
         for path in Set(fa.keys).union(fb.keys).sorted() {
             let ea = fa[path], eb = fb[path]
             switch (ea, eb) {
+            case (nil, let y?) where path == "/":
+                add(path, .added, rule: .tarFormat, ea: nil, eb: y, va: nil, vb: describe(y.record), explanation: Self.rootEntry)
+            case (let x?, nil) where path == "/":
+                add(path, .removed, rule: .tarFormat, ea: x, eb: nil, va: describe(x.record), vb: nil, explanation: Self.rootEntry)
             case (nil, let y?):
-                add(path, .added, rule: .fileAdded, ea: nil, eb: y, va: describe(y.record), vb: nil)
+                add(path, .added, rule: .fileAdded, ea: nil, eb: y, va: nil, vb: describe(y.record))
             case (let x?, nil):
                 add(path, .removed, rule: .fileRemoved, ea: x, eb: nil, va: describe(x.record), vb: nil)
             case (let x?, let y?):
@@ -136,6 +140,8 @@ struct FileComparer {
         await secondPass()
         return differences
     }
+
+    static let rootEntry = "Only one image stores an entry for the root directory ('./'); some tools write it and others do not, and the root exists either way."
 
     // MARK: classification
 
@@ -365,6 +371,10 @@ struct FileComparer {
         for i in chosen {
             let path = differences[i].path
             guard let da = contentA[path], let db = contentB[path] else {
+                if a.resolved == nil || b.resolved == nil {
+                    differences[i].diff = ContentDiff(type: "omitted", note: "the content of the \(a.resolved == nil ? "A" : "B") side is not available (a snapshot keeps digests, not bytes), so the content rules could not look inside")
+                    continue
+                }
                 let sizeA = a.filesystem?.entries[path]?.record.size ?? 0
                 let sizeB = b.filesystem?.entries[path]?.record.size ?? 0
                 if max(sizeA, sizeB) > Int64(limit) {

@@ -11,22 +11,8 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// The real-tool fixtures (`Fixtures/`).
 let fixturesDirectory = packageRoot.appendingPathComponent("Fixtures")
 
-/// The binary under test: `$DRIFTSCOPE_BIN`, else the `driftscope` built beside this test runner
-/// (same scratch path and configuration), else `.build/debug/driftscope` (what `make test` builds).
-let driftscopeBinary: String? = {
-    if let path = ProcessInfo.processInfo.environment["DRIFTSCOPE_BIN"], !path.isEmpty { return path }
-    var candidates: [String] = []
-    if let runner = CommandLine.arguments.first {
-        var dir = URL(fileURLWithPath: runner).deletingLastPathComponent()
-        // On Linux the runner is `<scratch>/debug/<package>PackageTests.xctest`; on macOS it sits inside a bundle.
-        for _ in 0..<4 {
-            candidates.append(dir.appendingPathComponent("driftscope").path)
-            dir = dir.deletingLastPathComponent()
-        }
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/driftscope").path)
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
+/// The binary under test (see `DriftscopeBinary`).
+let driftscopeBinary: String? = DriftscopeBinary.path
 
 /// What one run of the binary gave.
 struct Run: CustomStringConvertible {

@@ -58,3 +58,26 @@ public enum ExternalTool {
                       stderr: try Data(contentsOf: errURL))
     }
 }
+
+/// The `driftscope` executable the end-to-end tests run: `$DRIFTSCOPE_BIN`, else the one built
+/// beside the running test binary (the same scratch path and configuration), else
+/// `.build/debug/driftscope` under the package root (what `make test` builds first).
+public enum DriftscopeBinary {
+    /// The path, or nil when nothing is built.
+    public static let path: String? = {
+        if let path = ProcessInfo.processInfo.environment["DRIFTSCOPE_BIN"], !path.isEmpty { return path }
+        var candidates: [String] = []
+        if let runner = CommandLine.arguments.first {
+            var dir = URL(fileURLWithPath: runner).deletingLastPathComponent()
+            // On Linux the runner is `<scratch>/debug/<package>PackageTests.xctest`; on macOS it is
+            // inside a bundle a few levels down.
+            for _ in 0..<4 {
+                candidates.append(dir.appendingPathComponent("driftscope").path)
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/driftscope").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+}
