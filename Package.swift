@@ -52,13 +52,13 @@ let package = Package(
         // Test support: a deterministic fixture builder (OCI layouts, docker-archives) used by most tests.
         .target(name: "DriftscopeTestSupport", dependencies: ["DriftscopeArchive"], path: "Tests/Support", swiftSettings: swift6),
         .testTarget(name: "DriftscopeArchiveTests", dependencies: ["DriftscopeArchive", "DriftscopeTestSupport"], swiftSettings: swift6),
-        .testTarget(name: "DriftscopeImageTests", dependencies: ["DriftscopeImage", "DriftscopeTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DriftscopeImageTests", dependencies: ["DriftscopeImage", "DriftscopeArchive", "DriftscopeTestSupport"], swiftSettings: swift6),
         .testTarget(name: "DriftscopePackagesTests", dependencies: ["DriftscopePackages"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeDiffTests", dependencies: ["DriftscopeDiff"], swiftSettings: swift6),
-        .testTarget(name: "DriftscopeCompareTests", dependencies: ["DriftscopeCompare", "DriftscopeTestSupport"], swiftSettings: swift6),
-        .testTarget(name: "DriftscopeReportTests", dependencies: ["DriftscopeReport", "DriftscopeTestSupport"], exclude: ["Golden", "Inputs"], swiftSettings: swift6),
-        .testTarget(name: "DriftscopeForensicsTests", dependencies: ["DriftscopeForensics", "DriftscopeTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DriftscopeCompareTests", dependencies: ["DriftscopeCompare", "DriftscopeImage", "DriftscopeArchive", "DriftscopeTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DriftscopeReportTests", dependencies: ["DriftscopeReport", "DriftscopeCompare", "DriftscopeDiff", "DriftscopePackages", "DriftscopeTestSupport"], exclude: ["Golden", "Inputs"], swiftSettings: swift6),
+        .testTarget(name: "DriftscopeForensicsTests", dependencies: ["DriftscopeForensics", "DriftscopeCompare", "DriftscopeImage", "DriftscopeArchive", "DriftscopeTestSupport"], swiftSettings: swift6),
         .testTarget(name: "DriftscopeLintTests", dependencies: ["DriftscopeLint"], swiftSettings: swift6),
-        .testTarget(name: "CLITests", dependencies: ["DriftscopeTestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CLITests", dependencies: ["DriftscopeArchive", "DriftscopeTestSupport"], swiftSettings: swift6),
     ]
 )
