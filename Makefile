@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Build needs: the C libraries driftscope links. Test/demo needs: bsdtar (interop checks), skopeo
 # (digest cross-checks), umoci (drift fixture), chromium (HTML DOM check and screenshot).
 BUILD_PKGS := libarchive-dev libssl-dev libsqlite3-dev pkg-config
-TEST_PKGS := libarchive-tools skopeo umoci chromium zstd
+TEST_PKGS := libarchive-tools skopeo umoci chromium fonts-dejavu-core zstd
 BENCH_PKGS := time pigz
 
 .PHONY: deps deps-build build test demo bench clean

@@ -214,8 +214,8 @@ public enum Comparator {
             configNoise: config.filter { $0.classification == .noise }.count,
             configDrift: config.filter { $0.classification == .drift }.count,
             packageChanges: changes.count, findings: findings.count,
-            filesA: platforms.map { $0.layers.compactMap(\.a?.entryCount).reduce(0, +) }.reduce(0, +),
-            filesB: platforms.map { $0.layers.compactMap(\.b?.entryCount).reduce(0, +) }.reduce(0, +))
+            filesA: platforms.compactMap(\.pathsA).reduce(0, +),
+            filesB: platforms.compactMap(\.pathsB).reduce(0, +))
         var used = Set(differences.map(\.rule)).union(config.map(\.rule))
         if platforms.contains(where: { $0.layers.contains { $0.relation == .compressionOnly } }) { used.insert(Rule.compression.rawValue) }
         let rules = Rule.allCases.filter { used.contains($0.rawValue) }.map(\.describe)

@@ -37,6 +37,8 @@ struct PlatformComparer {
             }
             return result
         }
+        result.pathsA = a.filesystem?.entries.count
+        result.pathsB = b.filesystem?.entries.count
         // Findings of each side, and the ones that differ between them.
         result.findings = a.findings.map { side("a", $0) } + b.findings.map { side("b", $0) }
 

@@ -204,7 +204,10 @@ public struct Summary: Codable, Sendable, Hashable {
     public var configDrift: Int
     public var packageChanges: Int
     public var findings: Int
+    /// Paths in A's merged file trees (summed over platforms; 0 where the images were shown equal
+    /// without walking their layers).
     public var filesA: Int
+    /// The same for B.
     public var filesB: Int
 }
 
@@ -221,6 +224,10 @@ public struct PlatformComparison: Codable, Sendable, Equatable {
     public var differences: [Difference]
     public var packages: PackageReport
     public var findings: [SideFinding]
+    /// Paths in A's merged file tree (nil when it was not built: equal manifests or layers).
+    public var pathsA: Int?
+    /// Paths in B's merged file tree.
+    public var pathsB: Int?
 }
 
 /// The whole result: one value that every renderer reads and none recomputes.

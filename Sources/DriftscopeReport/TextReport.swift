@@ -6,120 +6,52 @@ import Foundation
 public struct TextOptions: Sendable {
     /// ANSI colour (only on a TTY and never with NO_COLOR; the CLI decides).
     public var color = false
-    /// List every noise difference instead of a summary with examples.
+    /// List every noise difference and finding instead of a summary with examples.
     public var verbose = false
     /// Examples shown per noise category.
     public var examples = 3
     /// Diff lines shown per drifted file.
     public var diffLines = 40
+    /// Differing regions shown per binary file.
+    public var binaryRegions = 3
+    /// Findings shown unless `verbose`.
+    public var findings = 20
 
+    /// Creates options; the CLI sets `color` from the TTY and `NO_COLOR`, and `verbose` from `--verbose`.
     public init(color: Bool = false, verbose: Bool = false) {
         self.color = color
         self.verbose = verbose
     }
 }
 
-/// The terminal report: verdict banner, images, layers, packages, drift first with rules and diffs,
-/// then noise summarised by category. Every string from an image goes through `Escape.terminal`.
+/// The terminal report: verdict banner, images, layers, packages, drift first (each with its rule,
+/// explanation and diff), then noise summarised by category with counts and a few examples.
+///
+/// Every string from an image goes through `Escape.terminal`, so the only escape sequences in the
+/// output are the report's own colours, and only when `TextOptions.color` is set.
 public enum TextReport {
+    /// Renders a comparison.
     public static func render(_ c: Comparison, options: TextOptions = TextOptions()) -> String {
         var r = Renderer(color: options.color)
-        r.banner(c.verdict, c.reason)
+        let outline = Outline(c)
+        r.banner(c)
+        r.images(c)
+        if outline.multiPlatform {
+            r.line()
+            r.heading("Platforms (\(c.platforms.count))")
+            for p in c.platforms {
+                r.line("  " + pad(Escape.terminal(p.platform), 18) + r.verdictWord(p.verdict, width: 22) + r.paint(Escape.terminal(p.reason), .dim))
+            }
+        }
+        r.layers(c, outline)
+        r.packages(c)
+        r.drift(c, outline, options)
+        r.noise(outline, options)
+        r.findings(c, options)
         r.line()
-        r.side("A", c.a)
-        r.side("B", c.b)
-        for p in c.platforms where c.platforms.count > 1 {
-            r.line("  platform \(Escape.terminal(p.platform)): \(r.verdictWord(p.verdict)) — \(Escape.terminal(p.reason))")
-        }
-        let layers = c.layers
-        if !layers.isEmpty {
-            r.line()
-            r.heading("Layers")
-            r.line("  " + pad("#", 3) + pad("A digest", 15) + pad("B digest", 15) + "relation")
-            for l in layers {
-                let plat = c.platforms.count > 1 ? "  [\(Escape.terminal(l.platform ?? ""))]" : ""
-                r.line("  " + pad("\(l.index)", 3) + pad(l.a?.digest.short ?? "-", 15) + pad(l.b?.digest.short ?? "-", 15) + l.relation.rawValue + plat)
-            }
-        }
-        if !c.packages.changes.isEmpty {
-            r.line()
-            r.heading("Package changes (\(c.packages.changes.count))")
-            for ch in c.packages.changes {
-                r.line("  " + r.paint("\(ch.ecosystem.rawValue) \(Escape.terminal(ch.name)): \(Escape.terminal(ch.from ?? "absent")) → \(Escape.terminal(ch.to ?? "absent"))", .red))
-            }
-        } else if !c.packages.ecosystems.isEmpty {
-            r.line()
-            r.line("Packages: identical (\(c.packages.ecosystems.joined(separator: ", ")); \(c.packages.countA) in A, \(c.packages.countB) in B)")
-        }
-        let configDrift = c.config.filter { $0.classification == .drift }
-        let drift = c.differences.filter { $0.classification == .drift }
-        if !configDrift.isEmpty || !drift.isEmpty {
-            r.line()
-            r.heading("Drift (\(configDrift.count + drift.count))")
-            for d in configDrift {
-                r.line("  " + r.paint("config \(Escape.terminal(d.field))", .red) + "  [\(d.rule)]" + plat(d.platform, c))
-                r.line("      A: \(Escape.terminal(d.a ?? "absent"))")
-                r.line("      B: \(Escape.terminal(d.b ?? "absent"))")
-            }
-            for d in drift {
-                let flag = d.securityRelevant ? r.paint(" SECURITY", .red) : ""
-                r.line("  " + r.paint(Escape.terminal(d.path), .red) + "  \(d.kind.rawValue) [\(d.rule)]\(flag)" + layerText(d) + plat(d.platform, c))
-                r.line("      \(Escape.terminal(d.explanation))")
-                if d.a != nil || d.b != nil {
-                    r.line("      A: \(Escape.terminal(d.a ?? "absent"))")
-                    r.line("      B: \(Escape.terminal(d.b ?? "absent"))")
-                }
-                if let diff = d.diff { r.contentDiff(diff, maxLines: options.diffLines) }
-            }
-        }
-        let noise = c.differences.filter { $0.classification == .noise }
-        let configNoise = c.config.filter { $0.classification == .noise }
-        if !noise.isEmpty || !configNoise.isEmpty {
-            r.line()
-            r.heading("Noise (\(noise.count + configNoise.count)), by rule")
-            var groups: [String: [String]] = [:]
-            var why: [String: String] = [:]
-            for d in noise {
-                groups[d.rule, default: []].append(d.path + (d.kind == .entryOrder ? " (layer \(d.layerA ?? 0))" : ""))
-                why[d.rule] = d.explanation
-            }
-            for d in configNoise {
-                groups[d.rule, default: []].append("config " + d.field)
-                why[d.rule] = d.explanation
-            }
-            for rule in groups.keys.sorted() {
-                let items = groups[rule]!
-                r.line("  " + r.paint(pad(rule, 22), .yellow) + " \(items.count)")
-                if let w = why[rule] { r.line("      \(Escape.terminal(w))") }
-                let shown = options.verbose ? items : Array(items.prefix(options.examples))
-                for item in shown { r.line("      \(Escape.terminal(item))") }
-                if shown.count < items.count { r.line("      … and \(items.count - shown.count) more (--verbose lists all)") }
-            }
-        }
-        if !c.findings.isEmpty {
-            r.line()
-            r.heading("Findings (\(c.findings.count))")
-            for f in c.findings.prefix(options.verbose ? Int.max : 20) {
-                r.line("  \(f.side.uppercased()) \(f.kind) \(Escape.terminal(f.path))" + (f.layer.map { " (layer \($0))" } ?? "") + ": \(Escape.terminal(f.message))")
-            }
-            if !options.verbose && c.findings.count > 20 { r.line("  … and \(c.findings.count - 20) more (--verbose lists all)") }
-        }
-        r.line()
-        r.line("Summary: \(c.summary.drift + c.summary.configDrift) drift, \(c.summary.noise + c.summary.configNoise) noise, \(c.summary.packageChanges) package change\(c.summary.packageChanges == 1 ? "" : "s")")
+        if let policy = c.policy { r.line("Policy: \(Escape.terminal(policy))") }
+        r.line("Summary: \(r.counts(c))")
         return r.out
-    }
-
-    static func plat(_ p: String?, _ c: Comparison) -> String {
-        c.platforms.count > 1 ? "  [\(Escape.terminal(p ?? ""))]" : ""
-    }
-
-    static func layerText(_ d: Difference) -> String {
-        switch (d.layerA, d.layerB) {
-        case let (x?, y?): return "  layer \(x) → \(y)"
-        case let (x?, nil): return "  layer \(x) (A)"
-        case let (nil, y?): return "  layer \(y) (B)"
-        default: return ""
-        }
     }
 
     /// The inspection of one image.
@@ -137,7 +69,7 @@ public enum TextReport {
             r.line()
             r.line("  " + pad("#", 3) + pad("digest", 15) + pad("diff_id", 15) + pad("compression", 12) + pad("size", 12) + pad("uncompressed", 14) + "entries")
             for l in p.layers {
-                r.line("  " + pad("\(l.index)", 3) + pad(l.digest.short, 15) + pad(l.diffID.short, 15) + pad(l.compression, 12)
+                r.line("  " + pad("\(l.index)", 3) + pad(l.digest.short, 15) + pad(l.diffID.short, 15) + pad(Escape.terminal(l.compression), 12)
                        + pad("\(l.size)", 12) + pad("\(l.uncompressedSize)", 14) + "\(l.entryCount)")
             }
             r.line("  total: \(p.layers.count) layers, \(p.totalSize) bytes stored, \(p.totalUncompressedSize) uncompressed, \(p.fileCount) paths in the merged tree")
@@ -161,75 +93,238 @@ public enum TextReport {
     }
 }
 
+/// Pads to a column width (at least one space follows).
 func pad(_ s: String, _ width: Int) -> String {
     s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
 }
 
+/// Accumulates the text report; `paint` is the only place escape sequences are written.
 struct Renderer {
     var out = ""
     let color: Bool
 
     enum Tint: String {
-        case red = "31", green = "32", yellow = "33", bold = "1", dim = "2", cyan = "36"
+        case red = "31", green = "32", yellow = "33", bold = "1", dim = "2", cyan = "36", magenta = "35"
+        case boldRed = "1;31", boldYellow = "1;33"
+        case badgeGreen = "1;97;42", badgeYellow = "1;30;43", badgeRed = "1;97;41"
     }
 
     mutating func line(_ s: String = "") { out += s + "\n" }
 
+    /// Wraps already-escaped text in a colour when colour is on.
     func paint(_ s: String, _ tint: Tint) -> String {
-        color ? "\u{1B}[\(tint.rawValue)m\(s)\u{1B}[0m" : s
+        color && !s.isEmpty ? "\u{1B}[\(tint.rawValue)m\(s)\u{1B}[0m" : s
     }
 
     mutating func heading(_ s: String) { line(paint(s, .bold)) }
 
-    func verdictWord(_ v: Verdict) -> String {
-        switch v {
-        case .byteEqual: return paint("BYTE-EQUAL", .green)
-        case .dependencyEquivalent: return paint("DEPENDENCY-EQUIVALENT", .yellow)
-        case .drift: return paint("DRIFT", .red)
-        }
+    func verdictWord(_ v: Verdict, width: Int = 0) -> String {
+        let word = v.rawValue.uppercased()
+        let padded = width > 0 ? pad(word, width) : word
+        let tint: Tint = v == .byteEqual ? .green : v == .dependencyEquivalent ? .yellow : .red
+        return paint(word, tint) + String(padded.dropFirst(word.count))
     }
 
-    mutating func banner(_ v: Verdict, _ reason: String) {
-        line("Verdict: " + verdictWord(v))
-        line("  " + Escape.terminal(reason))
+    func counts(_ c: Comparison) -> String {
+        let drift = c.summary.drift + c.summary.configDrift
+        let noise = c.summary.noise + c.summary.configNoise
+        let packages = c.summary.packageChanges
+        return "\(drift) drift, \(noise) noise, \(packages) package change\(packages == 1 ? "" : "s"), \(c.summary.findings) finding\(c.summary.findings == 1 ? "" : "s")"
+    }
+
+    mutating func banner(_ c: Comparison) {
+        let word = " " + c.verdict.rawValue.uppercased() + " "
+        let tint: Tint = c.verdict == .byteEqual ? .badgeGreen : c.verdict == .dependencyEquivalent ? .badgeYellow : .badgeRed
+        let rule = String(repeating: "─", count: max(4, 72 - word.count))
+        line(color ? paint(word, tint) + " " + paint(rule, .dim) : "==" + word + String(repeating: "=", count: max(4, 72 - word.count)))
+        line("  " + paint(verdictMeaning(c.verdict), .bold))
+        line("  " + Escape.terminal(c.reason))
+        line("  " + paint(counts(c), .dim))
+    }
+
+    mutating func images(_ c: Comparison) {
+        line()
+        heading("Images")
+        side("A", c.a)
+        side("B", c.b)
     }
 
     mutating func side(_ label: String, _ s: ImageSummary) {
-        line("\(label): \(Escape.terminal(s.source))  (\(s.format))" + (s.name.map { "  \(Escape.terminal($0))" } ?? ""))
-        if let m = s.manifestDigest { line("   manifest \(m)" + (s.manifestSynthesized == true ? " (synthesised)" : "")) }
-        if let i = s.indexDigest { line("   index    \(i)") }
-        line("   platform \(Escape.terminal(s.platform ?? s.platforms.joined(separator: ", ")))")
+        line("  " + paint(label, .bold) + "  \(Escape.terminal(s.source))  (\(Escape.terminal(s.format))"
+             + (s.name.map { ", \(Escape.terminal($0))" } ?? "") + ")")
+        if let m = s.manifestDigest { line("     manifest  \(m)" + (s.manifestSynthesized == true ? "  (synthesised)" : "")) }
+        if let d = s.configDigest { line("     config    \(d)") }
+        if let i = s.indexDigest { line("     index     \(i)") }
+        line("     platform  \(Escape.terminal(s.platform ?? s.platforms.joined(separator: ", ")))")
+        for note in s.notes { line("     " + paint("note: " + Escape.terminal(note), .dim)) }
     }
 
-    mutating func contentDiff(_ d: ContentDiff, maxLines: Int) {
-        if let note = d.note { line("      (\(Escape.terminal(note)))") }
+    mutating func layers(_ c: Comparison, _ o: Outline) {
+        guard !c.layers.isEmpty else { return }
+        line()
+        heading("Layers (\(c.layers.count))")
+        let platCol = o.multiPlatform
+        line("  " + paint(pad("#", 3) + pad("A digest", 14) + pad("A size", 10) + pad("B digest", 14) + pad("B size", 10)
+                          + (platCol ? pad("platform", 16) : "") + "relation", .dim))
+        for l in c.layers {
+            let relation: String
+            switch l.relation {
+            case .identical, .compressionOnly: relation = paint(l.relation.rawValue, .green)
+            case .different: relation = paint(l.relation.rawValue, .yellow)
+            case .onlyA, .onlyB: relation = paint(l.relation.rawValue, .red)
+            }
+            line("  " + pad("\(l.index)", 3) + pad(l.a?.digest.short ?? "-", 14) + pad(l.a.map { byteCount($0.size) } ?? "", 10)
+                 + pad(l.b?.digest.short ?? "-", 14) + pad(l.b.map { byteCount($0.size) } ?? "", 10)
+                 + (platCol ? pad(Escape.terminal(l.platform ?? ""), 16) : "") + relation)
+        }
+    }
+
+    mutating func packages(_ c: Comparison) {
+        let p = c.packages
+        let databases = p.ecosystems.isEmpty ? "no package database found" : "\(p.ecosystems.joined(separator: ", ")); \(p.countA) in A, \(p.countB) in B"
+        if p.changes.isEmpty {
+            if !p.ecosystems.isEmpty {
+                line()
+                line(paint("Packages", .bold) + ": identical (\(databases))")
+            }
+        } else {
+            line()
+            heading("Package changes (\(p.changes.count))")
+            line("  " + paint(databases, .dim))
+            let nameWidth = min(40, (p.changes.map { Escape.terminal($0.name).count }.max() ?? 0) + 2)
+            for ch in p.changes {
+                let from = ch.from.map(Escape.terminal) ?? "absent", to = ch.to.map(Escape.terminal) ?? "absent"
+                line("  " + pad(ch.ecosystem.rawValue, 8) + paint(pad(Escape.terminal(ch.name), nameWidth), .red)
+                     + "\(from) → \(to)" + paint("  (\(packageChangeWord(from: ch.from, to: ch.to)))", .dim))
+            }
+        }
+        for problem in p.problems { line("  " + paint("problem: " + Escape.terminal(problem), .yellow)) }
+    }
+
+    mutating func drift(_ c: Comparison, _ o: Outline, _ options: TextOptions) {
+        guard o.driftCount > 0 else { return }
+        line()
+        heading("Drift (\(o.driftCount))")
+        for item in o.driftItems {
+            switch item {
+            case .config(let d): configDrift(d, o)
+            case .file(let d): fileDrift(d, o, options)
+            }
+        }
+    }
+
+    mutating func configDrift(_ d: ConfigDifference, _ o: Outline) {
+        line("  " + paint("config \(Escape.terminal(d.field))", .boldRed) + "  " + paint("[\(Escape.terminal(d.rule))]", .dim) + plat(d.platform, o))
+        line("      " + Escape.terminal(d.explanation))
+        line("      A: \(Escape.terminal(d.a ?? "absent"))")
+        line("      B: \(Escape.terminal(d.b ?? "absent"))")
+    }
+
+    mutating func fileDrift(_ d: Difference, _ o: Outline, _ options: TextOptions) {
+        let flag = d.securityRelevant ? "  " + paint("SECURITY", .badgeRed) : ""
+        let layers = layerText(d)
+        line("  " + paint(Escape.terminal(d.path), .boldRed) + flag)
+        let package = d.package.map { " · " + Escape.terminal($0) } ?? ""
+        line("      " + paint("\(d.kind.rawValue) · \(Escape.terminal(d.rule))" + (layers.isEmpty ? "" : " · " + layers) + package, .dim) + plat(d.platform, o))
+        line("      " + Escape.terminal(d.explanation))
+        if d.a != nil || d.b != nil {
+            line("      A: \(Escape.terminal(d.a ?? "absent"))")
+            line("      B: \(Escape.terminal(d.b ?? "absent"))")
+        }
+        if let diff = d.diff { contentDiff(diff, options) }
+    }
+
+    mutating func noise(_ o: Outline, _ options: TextOptions) {
+        guard o.noiseCount > 0 else { return }
+        line()
+        heading("Noise (\(o.noiseCount)), by category")
+        let width = max(18, (o.noiseGroups.map { $0.category.count + ($0.isConfig ? 9 : 0) }.max() ?? 0) + 2)
+        for g in o.noiseGroups {
+            let name = Escape.terminal(g.category) + (g.isConfig ? " (config)" : "")
+            let ruleNames = g.rules.map { Escape.terminal($0.name) }.joined(separator: ", ")
+            line("  " + paint(pad(name, width), .yellow) + pad("\(g.items.count)", 7) + paint("rule\(g.rules.count == 1 ? "" : "s") \(ruleNames)", .dim))
+            for rule in g.rules {
+                line("      " + (g.rules.count > 1 ? Escape.terminal(rule.name) + ": " : "") + Escape.terminal(rule.explanation))
+            }
+            let shown = options.verbose ? g.items[...] : g.items.prefix(options.examples)
+            for item in shown {
+                var text = "      " + Escape.terminal(item.label)
+                if let a = item.a, let b = item.b, a.count + b.count <= 80 {
+                    text += paint("  \(Escape.terminal(a)) → \(Escape.terminal(b))", .dim)
+                }
+                line(text + plat(item.platform, o))
+            }
+            if shown.count < g.items.count {
+                line("      " + paint("… and \(g.items.count - shown.count) more (--verbose lists all)", .dim))
+            }
+        }
+    }
+
+    mutating func findings(_ c: Comparison, _ options: TextOptions) {
+        guard !c.findings.isEmpty else { return }
+        line()
+        heading("Findings (\(c.findings.count))")
+        let limit = options.verbose ? Int.max : options.findings
+        for f in c.findings.prefix(limit) {
+            line("  \(Escape.terminal(f.side.uppercased())) \(Escape.terminal(f.kind)) \(Escape.terminal(f.path))"
+                 + (f.layer.map { " (layer \($0))" } ?? "") + ": \(Escape.terminal(f.message))")
+        }
+        if c.findings.count > limit { line("  " + paint("… and \(c.findings.count - limit) more (--verbose lists all)", .dim)) }
+    }
+
+    func plat(_ p: String?, _ o: Outline) -> String {
+        o.multiPlatform ? paint("  [\(Escape.terminal(p ?? ""))]", .magenta) : ""
+    }
+
+    mutating func contentDiff(_ d: ContentDiff, _ options: TextOptions) {
+        let indent = "      "
+        if let note = d.note { line(indent + paint("(\(Escape.terminal(note)))", .dim)) }
         if let t = d.text {
-            var n = 0
-            for h in t.hunks {
-                guard n < maxLines else { break }
-                line("      " + paint("@@ -\(h.oldStart),\(h.oldCount) +\(h.newStart),\(h.newCount) @@", .cyan))
-                for l in h.lines {
-                    guard n < maxLines else { break }
-                    n += 1
-                    switch l.kind {
-                    case .added: line("      " + paint("+" + Escape.terminal(l.text), .green))
-                    case .removed: line("      " + paint("-" + Escape.terminal(l.text), .red))
-                    case .context: line("       " + Escape.terminal(l.text))
-                    }
+            // `unified` carries the "\ No newline" and "\ Diff truncated" markers; split on "\n"
+            // only, so a "\r" inside a line is escaped rather than sent.
+            let lines = t.unified.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            for (n, l) in lines.enumerated() {
+                if n >= options.diffLines {
+                    line(indent + paint("… \(lines.count - n) more diff line\(lines.count - n == 1 ? "" : "s") not shown", .dim))
+                    break
+                }
+                let text = escapeDiffLine(String(l))
+                switch l.first {
+                case "@": line(indent + paint(text, .cyan))
+                case "+": line(indent + paint(text, .green))
+                case "-": line(indent + paint(text, .red))
+                case "\\": line(indent + paint(text, .dim))
+                default: line(indent + text)
                 }
             }
-            if n >= maxLines || t.truncated { line("      … diff cut") }
         }
         if let b = d.binary {
-            line("      binary: \(b.oldSize) → \(b.newSize) bytes, \(b.regions.count) differing region\(b.regions.count == 1 ? "" : "s")")
-            for region in b.regions.prefix(3) {
-                line("      @ 0x\(String(region.offset, radix: 16)) (\(region.length) bytes)")
-                for l in region.oldHex.split(separator: "\n").prefix(4) { line("      - " + Escape.terminal(String(l))) }
-                for l in region.newHex.split(separator: "\n").prefix(4) { line("      + " + Escape.terminal(String(l))) }
+            line(indent + "binary: \(b.oldSize) → \(b.newSize) bytes, \(b.regions.count)\(b.truncated ? "+" : "") differing region\(b.regions.count == 1 ? "" : "s")")
+            for region in b.regions.prefix(options.binaryRegions) {
+                line(indent + paint("@ 0x\(String(region.offset, radix: 16)) (\(region.length) byte\(region.length == 1 ? "" : "s"))", .cyan))
+                for l in region.oldHex.split(separator: "\n").prefix(6) { line(indent + paint("- " + Escape.terminal(String(l)), .red)) }
+                for l in region.newHex.split(separator: "\n").prefix(6) { line(indent + paint("+ " + Escape.terminal(String(l)), .green)) }
+            }
+            if b.regions.count > options.binaryRegions || b.truncated {
+                line(indent + paint("… more differing regions not shown", .dim))
             }
         }
         if let members = d.members {
-            for m in members.prefix(maxLines) { line("      " + Escape.terminal(m)) }
+            for m in members.prefix(options.diffLines) {
+                let text = Escape.terminal(m)
+                switch m.first {
+                case "+": line(indent + paint(text, .green))
+                case "-": line(indent + paint(text, .red))
+                case "~": line(indent + paint(text, .yellow))
+                default: line(indent + text)
+                }
+            }
+            if members.count > options.diffLines { line(indent + paint("… \(members.count - options.diffLines) more", .dim)) }
         }
+    }
+
+    /// A diff line keeps its tabs (diffs are read for indentation); everything else is escaped.
+    func escapeDiffLine(_ s: String) -> String {
+        s.split(separator: "\t", omittingEmptySubsequences: false).map { Escape.terminal(String($0)) }.joined(separator: "\t")
     }
 }

@@ -52,7 +52,8 @@ struct CompareCommand: AsyncParsableCommand {
             comparison = try await Comparator.compare(a, b, options: options)
         }
         common.clearProgress()
-        emit(comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose)
+        emit(comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose,
+             maxReportSize: common.maxReportSize)
         throw ExitCode(verdictExitCode(comparison.verdict, failOn: failOn))
     }
 }
@@ -66,9 +67,11 @@ func verdictExitCode(_ verdict: Verdict, failOn: CompareCommand.FailOn) -> Int32
 }
 
 /// Writes the requested reports and the stdout one.
-func emit(_ c: Comparison, format: CompareCommand.Format, html: String?, text: String?, json: String?, markdown: String?, verbose: Bool) {
+func emit(_ c: Comparison, format: CompareCommand.Format, html: String?, text: String?, json: String?, markdown: String?,
+          verbose: Bool, maxReportSize: Int = HTMLOptions().maxBytes) {
     let color = isTTY(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    if let html { writeReport(HTMLReport.render(c), to: html) }
+    let htmlOptions = HTMLOptions(maxBytes: maxReportSize)
+    if let html { writeReport(HTMLReport.render(c, options: htmlOptions), to: html) }
     if let text { writeReport(TextReport.render(c, options: TextOptions(color: false, verbose: verbose)), to: text) }
     if let json { writeReport(JSONReport.render(c), to: json) }
     if let markdown { writeReport(MarkdownReport.render(c), to: markdown) }
@@ -76,7 +79,7 @@ func emit(_ c: Comparison, format: CompareCommand.Format, html: String?, text: S
     case .text: print(TextReport.render(c, options: TextOptions(color: color, verbose: verbose)), terminator: "")
     case .json: print(JSONReport.render(c), terminator: "")
     case .markdown: print(MarkdownReport.render(c), terminator: "")
-    case .html: print(HTMLReport.render(c), terminator: "")
+    case .html: print(HTMLReport.render(c, options: htmlOptions), terminator: "")
     }
 }
 
@@ -103,11 +106,15 @@ struct CompareOptionsGroup: ParsableArguments {
     @Flag(help: "List every noise difference and finding.")
     var verbose = false
 
+    @Option(name: .customLong("max-report-size"), help: "Cap of the HTML report in bytes; what is cut is noted in the report.")
+    var maxReportSize: Int = HTMLOptions().maxBytes
+
     func check() throws {
         if let platform, Platform(parsing: platform) == nil {
             throw ValidationError("--platform must be os/arch[/variant], e.g. linux/arm64/v8")
         }
         if maxDiffBytes < 0 { throw ValidationError("--max-diff-bytes must be 0 or more") }
+        if maxReportSize < HTMLReport.minimumBytes { throw ValidationError("--max-report-size must be at least \(HTMLReport.minimumBytes) bytes") }
         if cache != nil && noCache { throw ValidationError("--cache and --no-cache exclude each other") }
     }
 

@@ -53,7 +53,8 @@ struct VerifyCommand: AsyncParsableCommand {
             fail(error.description, code: 3)
         }
         common.clearProgress()
-        emit(verification.comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose)
+        emit(verification.comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose,
+             maxReportSize: common.maxReportSize)
         throw ExitCode(verdictExitCode(verification.comparison.verdict, failOn: failOn))
     }
 }
