@@ -63,11 +63,3 @@ extension Comparison {
     var rulesUsed: Set<String> { Set(differences.map(\.rule)).union(config.map(\.rule)) }
 }
 
-/// A minimal PEP 552 .pyc: magic, flags 0, source mtime, source size, then the "code".
-func pyc(mtime: UInt32, size: UInt32, body: String) -> Data {
-    var d = Data([0xa7, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0])
-    withUnsafeBytes(of: mtime.littleEndian) { d.append(contentsOf: $0) }
-    withUnsafeBytes(of: size.littleEndian) { d.append(contentsOf: $0) }
-    d.append(Data(body.utf8))
-    return d
-}

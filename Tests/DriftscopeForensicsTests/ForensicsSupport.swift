@@ -81,14 +81,6 @@ func driftRebuild() -> FixtureImage {
                  manifestAnnotations: releaseAnnotations)
 }
 
-/// A minimal PEP 552 .pyc: magic, flags 0, source mtime, source size, then the "code".
-func pyc(mtime: UInt32, size: UInt32, body: String) -> Data {
-    var d = Data([0xa7, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0])
-    withUnsafeBytes(of: mtime.littleEndian) { d.append(contentsOf: $0) }
-    withUnsafeBytes(of: size.littleEndian) { d.append(contentsOf: $0) }
-    d.append(Data(body.utf8))
-    return d
-}
 
 /// A scratch folder with the images of one test and a release log.
 final class Workspace {
