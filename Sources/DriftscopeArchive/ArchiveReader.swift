@@ -168,6 +168,19 @@ public final class ArchiveReader {
         return n
     }
 
+    /// The next block of the current entry's data, without copying: valid until the next call
+    /// on this reader. Empty at the end. For single-stream (raw) readers, where blocks are
+    /// contiguous. Nil at the end.
+    public func nextBlock() throws(ArchiveError) -> UnsafeRawBufferPointer? {
+        var buff: UnsafeRawPointer?
+        var size = 0
+        var offset: la_int64_t = 0
+        let code = archive_read_data_block(handle, &buff, &size, &offset)
+        if code == ARCHIVE_EOF { return nil }
+        if code < ARCHIVE_WARN { throw fail() }
+        return UnsafeRawBufferPointer(start: buff, count: size)
+    }
+
     /// Reads the current entry's data block by block without copying; sparse holes show as gaps
     /// between `offset`s. The closure sees each block with its offset in the entry.
     public func forEachBlock(_ body: (UnsafeRawBufferPointer, Int64) throws -> Void) throws {

@@ -88,10 +88,11 @@ public final class FileRangeSource: ByteSource {
 }
 
 /// The decompressed data of a single-entry ("raw" format) archive reader, handed on to another
-/// reader and hashed on the way (the layer's diff_id).
+/// reader and hashed on the way (the layer's diff_id). Blocks are passed through without copying:
+/// libarchive keeps a block valid until the next read on the raw reader, which only this source
+/// makes, on the consumer's next request.
 public final class DecompressedSource: ByteSource {
     private let reader: ArchiveReader
-    private let buffer: UnsafeMutableRawBufferPointer
     /// Hashes the uncompressed stream.
     public let hasher = SHA256Hasher()
     /// Uncompressed bytes handed over.
@@ -99,20 +100,19 @@ public final class DecompressedSource: ByteSource {
     public private(set) var failure: Error?
 
     /// Wraps a reader opened in raw mode whose single entry's header has been read.
-    public init(reader: ArchiveReader, chunkSize: Int = 1 << 20) {
+    public init(reader: ArchiveReader) {
         self.reader = reader
-        self.buffer = .allocate(byteCount: chunkSize, alignment: 16)
     }
-
-    deinit { buffer.deallocate() }
 
     public func next() throws -> UnsafeRawBufferPointer {
         do {
-            let n = try reader.readData(into: buffer)
-            bytesRead += UInt64(n)
-            let chunk = UnsafeRawBufferPointer(start: buffer.baseAddress, count: n)
-            hasher.update(chunk)
-            return chunk
+            while let chunk = try reader.nextBlock() {
+                if chunk.count == 0 { continue } // an empty block is not the end; nil is
+                bytesRead += UInt64(chunk.count)
+                hasher.update(chunk)
+                return chunk
+            }
+            return UnsafeRawBufferPointer(start: nil, count: 0)
         } catch {
             failure = error
             throw error

@@ -5,10 +5,45 @@ import Foundation
 /// Only `sha256` is verified by driftscope; other registered algorithms parse so that the error can
 /// name them, and are refused when a blob must be checked.
 public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    // A sha256 digest is kept as its 32 bytes (no heap allocation, cheap to hash and compare):
+    // every file of every layer carries one, so this is most of an index's memory.
+    private enum Storage: Hashable, Sendable {
+        case sha256(UInt64, UInt64, UInt64, UInt64)
+        case other(algorithm: String, encoded: String)
+    }
+    private let storage: Storage
+
     /// The algorithm part, e.g. `sha256`.
-    public let algorithm: String
+    public var algorithm: String {
+        switch storage {
+        case .sha256: return "sha256"
+        case .other(let algorithm, _): return algorithm
+        }
+    }
+
     /// The lowercase hex part.
-    public let encoded: String
+    public var encoded: String {
+        switch storage {
+        case .sha256(let a, let b, let c, let d):
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(32)
+            for word in [a, b, c, d] {
+                for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            }
+            return hexString(bytes)
+        case .other(_, let encoded): return encoded
+        }
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// A sha256 digest from its 32 raw bytes.
+    public init(sha256Bytes bytes: some Collection<UInt8>) {
+        precondition(bytes.count == 32, "a sha256 digest has 32 bytes")
+        var words: [UInt64] = [0, 0, 0, 0]
+        for (i, byte) in bytes.enumerated() { words[i / 8] = words[i / 8] << 8 | UInt64(byte) }
+        self.init(storage: .sha256(words[0], words[1], words[2], words[3]))
+    }
 
     /// Why a string is not a digest.
     public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -28,14 +63,18 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
     /// Builds a sha256 digest from raw hex, which must be 64 lowercase hex digits.
     public init(sha256Hex hex: String) throws(ParseError) {
         guard Digest.isSHA256Hex(hex) else { throw .badSHA256(hex) }
-        self.algorithm = "sha256"
-        self.encoded = hex
+        self.init(validatedHex: hex)
     }
 
-    /// A sha256 digest from hex this module produced itself (always 64 lowercase hex digits).
-    init(computedSHA256Hex hex: String) {
-        self.algorithm = "sha256"
-        self.encoded = hex
+    private init(validatedHex hex: String) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(32)
+        var high: UInt8 = 0
+        for (i, c) in hex.utf8.enumerated() {
+            let nibble = c <= 57 ? c - 48 : c - 87
+            if i % 2 == 0 { high = nibble } else { bytes.append(high << 4 | nibble) }
+        }
+        self.init(sha256Bytes: bytes)
     }
 
     /// Parses `algorithm:encoded`, validating sha256 digests strictly so that a digest can safely
@@ -48,9 +87,12 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
               algorithm.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "+._-".contains($0)) }),
               encoded.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "=_-".contains($0)) })
         else { throw .malformed(string) }
-        if algorithm == "sha256" && !Digest.isSHA256Hex(encoded) { throw .badSHA256(string) }
-        self.algorithm = algorithm
-        self.encoded = encoded
+        if algorithm == "sha256" {
+            guard Digest.isSHA256Hex(encoded) else { throw .badSHA256(string) }
+            self.init(validatedHex: encoded)
+        } else {
+            self.init(storage: .other(algorithm: algorithm, encoded: encoded))
+        }
     }
 
     static func isSHA256Hex(_ hex: String) -> Bool {

@@ -36,7 +36,7 @@ public final class SHA256Hasher {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &out, &length)
-        return Digest(computedSHA256Hex: hexString(out))
+        return Digest(sha256Bytes: out)
     }
 
     /// The digest of a whole buffer.

@@ -23,6 +23,9 @@ public struct MergedFilesystem: Sendable {
 
     /// Applies `layers` in order.
     public init(layers: [LayerIndex]) {
+        let expected = layers.reduce(0) { $0 + $1.entries.count }
+        entries.reserveCapacity(expected)
+        children.reserveCapacity(expected / 8)
         for (i, layer) in layers.enumerated() { apply(layer, index: i) }
         for (path, entry) in entries where entry.record.type == .file {
             if let data = layers[entry.layer].captured[path] { captured[path] = data }

@@ -39,7 +39,7 @@ import Testing
         let file = try FileRangeSource(path: url.path, offset: 0, length: UInt64(blob.count), hash: true, chunkSize: 4096)
         let raw = try ArchiveReader(mode: .raw, source: file, what: "blob")
         _ = try #require(try raw.nextHeader())
-        let decompressed = DecompressedSource(reader: raw, chunkSize: 8192)
+        let decompressed = DecompressedSource(reader: raw)
         let tar = try ArchiveReader(mode: .tar, source: decompressed, what: "layer")
         var names: [String] = []
         while let h = try tar.nextHeader() {
