@@ -54,15 +54,37 @@ public struct Timestamp: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public var nanoseconds: Int64
     public init(seconds: Int64, nanoseconds: Int64 = 0) { self.seconds = seconds; self.nanoseconds = nanoseconds }
     public static func < (a: Timestamp, b: Timestamp) -> Bool { (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds) }
-    /// ISO 8601 in UTC, with nanoseconds when present.
+    /// ISO 8601 in UTC, with nanoseconds when present. Formatted by hand (days to civil date,
+    /// after Howard Hinnant): reports print one per differing file, tens of thousands at a time.
     public var description: String {
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                          Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        if nanoseconds != 0 { text += String(format: ".%09lld", nanoseconds) }
-        return text + "Z"
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        func digits(_ value: Int64, _ width: Int) {
+            var v = value < 0 ? -value : value
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var buffer = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var i = width - 1
+            while i >= 0 { buffer[i] = UInt8(48 + v % 10); v /= 10; i -= 1 }
+            if v > 0 { out.append(contentsOf: String(v).utf8) }
+            out.append(contentsOf: buffer)
+        }
+        digits(year, 4); out.append(UInt8(ascii: "-")); digits(month, 2); out.append(UInt8(ascii: "-")); digits(day, 2)
+        out.append(UInt8(ascii: "T")); digits(secondOfDay / 3600, 2); out.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+        if nanoseconds != 0 { out.append(UInt8(ascii: ".")); digits(nanoseconds, 9) }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -54,6 +54,7 @@ public enum Comparator {
         var walkJobs: [LayerIndexer.Job] = []
         var hashJobs: [LayerIndexer.Job] = []
         var walkedPlatforms: Set<String> = []
+        var exchanges: [String: PairExchange] = [:]
         for pair in platformPairs(Array(mapA.keys), Array(mapB.keys)) {
             let key = pair.key
             let ia = pair.a.flatMap { mapA[$0]?.image }
@@ -64,8 +65,25 @@ public enum Comparator {
                 continue
             }
             walkedPlatforms.insert(key)
-            if let ia { walkJobs += ia.layers.map { .init(layer: $0, source: a.source) } }
-            if let ib { walkJobs += ib.layers.map { .init(layer: $0, source: b.source) } }
+            // The layers at one position stream side by side and swap the contents of the files
+            // that differ, so the second pass has little or nothing left to read. Layers both
+            // images share are walked once and need no exchange.
+            let exchange = PairExchange(fileLimit: Int64(options.maxDiffBytes))
+            exchanges[key] = exchange
+            let shared = Set(ia?.layers.map(\.digest) ?? []).intersection(ib?.layers.map(\.digest) ?? [])
+            var pairs: [(size: Int64, jobs: [LayerIndexer.Job])] = []
+            for i in 0..<max(ia?.layers.count ?? 0, ib?.layers.count ?? 0) {
+                var jobs: [LayerIndexer.Job] = []
+                for (side, image, source) in [(0, ia, a.source), (1, ib, b.source)] {
+                    guard let image, i < image.layers.count else { continue }
+                    let layer = image.layers[i]
+                    let pairing = shared.contains(layer.digest) ? nil : Pairing(exchange: exchange, side: side, position: i)
+                    jobs.append(.init(layer: layer, source: source, pairing: pairing))
+                }
+                pairs.append((jobs.map(\.layer.size).max() ?? 0, jobs))
+            }
+            // Longest pairs first balances the cores.
+            walkJobs += pairs.sorted { $0.size > $1.size }.flatMap(\.jobs)
         }
         var cache: LayerCache?
         if let dir = options.cacheDirectory {
@@ -75,13 +93,16 @@ public enum Comparator {
         let indexes: [Digest: LayerIndex]
         do {
             indexes = try await indexer.index(walkJobs)
+            for exchange in exchanges.values { exchange.finishWalks() }
             try await verifyBlobs(hashJobs, concurrency: options.concurrency)
         } catch let error as InputError {
             throw error
         } catch {
             throw .corruptArchive(path: a.source, reason: "\(error)")
         }
-        func side(_ loaded: LoadedImage) -> PreparedSide {
+        let walked = walkedPlatforms
+        let pairExchanges = exchanges
+        @Sendable func side(_ loaded: LoadedImage) -> PreparedSide {
             var platforms: [String: PreparedImage?] = [:]
             for p in loaded.platforms {
                 let key = p.platform.description
@@ -89,11 +110,16 @@ public enum Comparator {
                     platforms[key] = .some(nil)
                     continue
                 }
-                platforms[key] = PreparedImage.from(image, indexes: walkedPlatforms.contains(key) ? indexes : nil)
+                var prepared = PreparedImage.from(image, indexes: walked.contains(key) ? indexes : nil)
+                prepared.exchange = pairExchanges[key]
+                platforms[key] = prepared
             }
             return PreparedSide(summary: .from(loaded), platforms: platforms)
         }
-        return (side(a), side(b))
+        // Merging the layers and reading the package databases of the two sides is independent work.
+        async let sideA = side(a)
+        async let sideB = side(b)
+        return await (sideA, sideB)
     }
 
     /// Which platform of A is compared with which of B. Equal platforms pair up; when each image
@@ -109,6 +135,7 @@ public enum Comparator {
     /// Walks every present platform of one input (for records and snapshots).
     public static func prepare(_ loaded: LoadedImage, options: CompareOptions = CompareOptions()) async throws(InputError) -> PreparedSide {
         let jobs = loaded.present.flatMap { img in img.layers.map { LayerIndexer.Job(layer: $0, source: loaded.source) } }
+            .sorted { $0.layer.size > $1.layer.size }
         var cache: LayerCache?
         if let dir = options.cacheDirectory { cache = try? LayerCache(directory: dir, settings: captureSettings) }
         let indexes: [Digest: LayerIndex]

@@ -58,6 +58,7 @@ public enum Inspector {
                                concurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)) async throws(InputError) -> Inspection {
         let loaded = try ImageLoader.load(path: path, image: image, platform: platform)
         let jobs = loaded.present.flatMap { img in img.layers.map { LayerIndexer.Job(layer: $0, source: path) } }
+            .sorted { $0.layer.size > $1.layer.size }
         let indexes: [Digest: LayerIndex]
         do {
             indexes = try await LayerIndexer(walker: Comparator.walker, cache: nil, concurrency: concurrency, progress: nil).index(jobs)

@@ -24,13 +24,14 @@ struct LayerIndexer {
     struct Job: Sendable {
         var layer: LayerRef
         var source: String
+        var pairing: Pairing? = nil
     }
 
     func index(_ jobs: [Job]) async throws -> [Digest: LayerIndex] {
-        // Same digest: index once, share the result.
-        var unique: [Digest: Job] = [:]
-        for job in jobs where unique[job.layer.digest] == nil { unique[job.layer.digest] = job }
-        let ordered = unique.values.sorted { $0.layer.size > $1.layer.size } // longest first balances the cores
+        // Same digest: index once, share the result. The caller's order is kept: it puts the two
+        // layers of a pair next to each other so that they stream side by side.
+        var seen: Set<Digest> = []
+        let ordered = jobs.filter { seen.insert($0.layer.digest).inserted }
         let total = ordered.reduce(Int64(0)) { $0 + $1.layer.size }
         var results: [Digest: LayerIndex] = [:]
         var done = 0
@@ -49,7 +50,7 @@ struct LayerIndexer {
                         try BlobVerifier.verify(job.layer, source: job.source)
                         return (job.layer.digest, cached)
                     }
-                    let index = try walker.walk(job.layer, source: job.source)
+                    let index = try walker.walk(job.layer, source: job.source, pairing: job.pairing)
                     cache?.store(index, for: job.layer)
                     return (job.layer.digest, index)
                 }

@@ -167,7 +167,9 @@ struct FileComparer {
             (rule, classification, category, why) = (.logsAndCaches, .noise, Rule.logsAndCaches.rawValue, Rule.logsAndCaches.explanation)
         }
         var package: String?
-        if let owner = inventoryB.owner(of: path) ?? inventoryA.owner(of: path) {
+        // Noise (tens of thousands of timestamp differences in a rebuild) is not attributed: the
+        // lookup walks every parent folder, and drift is where a package name helps.
+        if classification == .drift, let owner = inventoryB.owner(of: path) ?? inventoryA.owner(of: path) {
             package = "\(owner.ecosystem.rawValue):\(owner.name)"
             if classification == .drift, let change = changes.first(where: { $0.ecosystem == owner.ecosystem && $0.name == owner.name }) {
                 why += " The path belongs to \(package!), which changed (\(change.from ?? "absent") → \(change.to ?? "absent"))."
@@ -359,17 +361,32 @@ struct FileComparer {
         let chosen = Array(pending.prefix(options.maxContentFiles))
         var wantA: [Int: Set<String>] = [:]
         var wantB: [Int: Set<String>] = [:]
+        var expectedA: [String: Digest] = [:]
+        var expectedB: [String: Digest] = [:]
+        var caughtA: [String: Data] = [:]
+        var caughtB: [String: Data] = [:]
+        let exchange = a.exchange ?? b.exchange
         for i in chosen {
             let d = differences[i]
-            if let l = d.layerA, a.filesystem?.entries[d.path]?.record.type == .file { wantA[l, default: []].insert(d.path) }
-            if let l = d.layerB, b.filesystem?.entries[d.path]?.record.type == .file { wantB[l, default: []].insert(d.path) }
+            let ra = a.filesystem?.entries[d.path]?.record, rb = b.filesystem?.entries[d.path]?.record
+            expectedA[d.path] = ra?.digest
+            expectedB[d.path] = rb?.digest
+            // Caught in the first pass when both versions were written by the same layer position.
+            if let l = d.layerA, l == d.layerB, let pair = exchange?.contents(position: l, path: d.path),
+               SHA256Hasher.hash(pair.a) == ra?.digest, SHA256Hasher.hash(pair.b) == rb?.digest {
+                caughtA[d.path] = pair.a
+                caughtB[d.path] = pair.b
+                continue
+            }
+            // Too large to read back: not worth a pass over its layer (marked below).
+            if max(ra?.size ?? 0, rb?.size ?? 0) > Int64(options.maxDiffBytes) { continue }
+            if let l = d.layerA, ra?.type == .file { wantA[l, default: []].insert(d.path) }
+            if let l = d.layerB, rb?.type == .file { wantB[l, default: []].insert(d.path) }
         }
         let limit = options.maxDiffBytes
-        let expectedA = (a.filesystem?.entries ?? [:]).compactMapValues { $0.record.digest }
-        let expectedB = (b.filesystem?.entries ?? [:]).compactMapValues { $0.record.digest }
         async let fetchedA = ContentFetcher.fetch(a.resolved, wantA, expected: expectedA, limit: limit)
         async let fetchedB = ContentFetcher.fetch(b.resolved, wantB, expected: expectedB, limit: limit)
-        let (contentA, contentB) = await (fetchedA, fetchedB)
+        let (contentA, contentB) = await (fetchedA.merging(caughtA) { x, _ in x }, fetchedB.merging(caughtB) { x, _ in x })
         for i in chosen {
             let path = differences[i].path
             guard let da = contentA[path], let db = contentB[path] else {

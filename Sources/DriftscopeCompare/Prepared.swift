@@ -27,6 +27,8 @@ public struct PreparedImage: Sendable {
     public var layerOrders: [[String]]?
     /// The resolved image, when its layers can be read again for content (nil for snapshots).
     public var resolved: ResolvedImage?
+    /// The contents of differing files caught while both images' layers streamed side by side.
+    public var exchange: PairExchange?
 
     public init(platform: Platform, manifestDigest: Digest?, configDigest: Digest?, configJSON: JSONValue?,
                 manifestAnnotations: [String: String], layers: [LayerSummary], filesystem: MergedFilesystem?,
@@ -70,7 +72,7 @@ extension PreparedImage {
             filesystem = fs
             inventory = PackageDatabase.inventory(files: fs.captured)
             findings = layerIndexes.flatMap(\.findings) + fs.findings
-            orders = layerIndexes.map { $0.entries.sorted { $0.order < $1.order }.map(\.path) }
+            orders = layerIndexes.map { $0.entries.map(\.path) } // entries are kept in tar order
         }
         return PreparedImage(platform: image.platform, manifestDigest: image.manifestDigest, configDigest: image.configDigest,
                              configJSON: image.configJSON, manifestAnnotations: image.manifestAnnotations, layers: summaries,

@@ -16,10 +16,11 @@ public struct LayerWalker: Sendable {
         self.captureLimit = captureLimit
     }
 
-    /// Walks and verifies `layer` of the image read from `source` (for messages).
-    public func walk(_ layer: LayerRef, source: String) throws(InputError) -> LayerIndex {
+    /// Walks and verifies `layer` of the image read from `source` (for messages); with a pairing,
+    /// offers every file to the exchange shared with the walk of the other image's layer.
+    public func walk(_ layer: LayerRef, source: String, pairing: Pairing? = nil) throws(InputError) -> LayerIndex {
         do {
-            return try walkUnchecked(layer, source: source)
+            return try walkUnchecked(layer, source: source, pairing: pairing)
         } catch let error as InputError {
             throw error
         } catch let error as ArchiveError {
@@ -51,7 +52,7 @@ public struct LayerWalker: Sendable {
         return "\(error)"
     }
 
-    private func walkUnchecked(_ layer: LayerRef, source: String) throws -> LayerIndex {
+    private func walkUnchecked(_ layer: LayerRef, source: String, pairing: Pairing?) throws -> LayerIndex {
         let what = "layer \(layer.index) of \(source)"
         let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset,
                                        length: layer.location.length, hash: true)
@@ -72,6 +73,7 @@ public struct LayerWalker: Sendable {
                                     message: "media type \(layer.mediaType) declares \(layer.declaredCompression.rawValue) but the bytes are \(detected.rawValue)"))
         }
         var state = WalkState(layer: layer.index, capture: capture, captureLimit: captureLimit)
+        state.pairing = pairing
         var uncompressedSize: Int64 = 0
         var diffID = SHA256Hasher.hash(Data())
         if try outer.nextHeader() != nil {
@@ -118,6 +120,9 @@ private struct WalkState {
     var absoluteNames = 0
     var firstAbsolute: String?
     let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+    var pairing: Pairing?
+    /// Reused for every file whose bytes the pair exchange may want.
+    var scratch: [UInt8] = []
 
     init(layer: Int, capture: @escaping @Sendable (String, Int64) -> Bool, captureLimit: Int64) {
         self.layer = layer
@@ -198,6 +203,11 @@ private struct WalkState {
         let body = isPyc ? SHA256Hasher() : nil
         let keep = capture(record.path, record.size) && record.size <= captureLimit
         var kept = keep ? Data(capacity: Int(record.size)) : Data()
+        let exchange = pairing.map { $0.exchange.wantsContent(side: $0.side, position: $0.position, path: record.path, size: record.size) } ?? false
+        // Take the buffer out of self so it stays uniquely referenced and keeps its capacity.
+        var scratch: [UInt8] = []
+        swap(&scratch, &self.scratch)
+        scratch.removeAll(keepingCapacity: true)
         var position: Int64 = 0
         let zeros = self.zeros
         func feed(_ chunk: UnsafeRawBufferPointer) {
@@ -208,6 +218,7 @@ private struct WalkState {
                 if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
             }
             if keep { kept.append(chunk.bindMemory(to: UInt8.self)) }
+            if exchange { scratch.append(contentsOf: chunk.bindMemory(to: UInt8.self)) }
             position += Int64(chunk.count)
         }
         try reader.forEachBlock { block, offset in
@@ -225,6 +236,13 @@ private struct WalkState {
         record.digest = hasher.finalize()
         record.pycBodyDigest = body?.finalize()
         if keep { captured[record.path] = kept }
+        if let pairing, let digest = record.digest {
+            scratch.withUnsafeBytes { bytes in
+                pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest,
+                                       content: exchange ? bytes : nil)
+            }
+        }
+        self.scratch = scratch
     }
 
     mutating func finish(layer ref: LayerRef, detected: Compression, uncompressedSize: Int64, findings initial: [Finding]) -> LayerIndex {
