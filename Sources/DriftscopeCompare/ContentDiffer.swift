@@ -35,7 +35,9 @@ enum ContentDiffer {
         }
         if ContentKind.isText(a) && ContentKind.isText(b) {
             let ta = String(decoding: a, as: UTF8.self), tb = String(decoding: b, as: UTF8.self)
-            if path.hasSuffix(".json"), let ca = canonicalJSON(a), let cb = canonicalJSON(b) {
+            // Canonical JSON sorts keys through Foundation's locale-aware compare: fine for config
+            // files, slow on megabyte lock files, which get a plain line diff.
+            if path.hasSuffix(".json"), a.count <= 256 << 10, b.count <= 256 << 10, let ca = canonicalJSON(a), let cb = canonicalJSON(b) {
                 if ca == cb {
                     return ContentDiff(type: "json", note: "equal as JSON: only key order or formatting differs")
                 }

@@ -371,6 +371,12 @@ struct FileComparer {
             let ra = a.filesystem?.entries[d.path]?.record, rb = b.filesystem?.entries[d.path]?.record
             expectedA[d.path] = ra?.digest
             expectedB[d.path] = rb?.digest
+            // Kept by the first pass already: package databases are captured whole.
+            if let ca = a.filesystem?.captured[d.path], let cb = b.filesystem?.captured[d.path] {
+                caughtA[d.path] = ca
+                caughtB[d.path] = cb
+                continue
+            }
             // Caught in the first pass when both versions were written by the same layer position.
             if let l = d.layerA, l == d.layerB, let pair = exchange?.contents(position: l, path: d.path),
                SHA256Hasher.hash(pair.a) == ra?.digest, SHA256Hasher.hash(pair.b) == rb?.digest {

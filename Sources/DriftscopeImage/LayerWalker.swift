@@ -274,6 +274,21 @@ public enum ImagePath {
     /// Normalises a tar name to an absolute image path: leading `./` and `/` removed, `//` and `.`
     /// collapsed, `..` resolved lexically. Nil when the name climbs above the root.
     public static func normalize(_ name: String) -> String? {
+        // Fast path, nearly every name a builder writes: no "." or ".." component, no "//", no
+        // leading "/" or "./"; only a trailing "/" on directories.
+        let bytes = name.utf8
+        if let first = bytes.first, first != UInt8(ascii: "/"), first != UInt8(ascii: ".") {
+            var previous: UInt8 = 0
+            var clean = true
+            for byte in bytes {
+                if byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") { clean = false; break }
+                if byte == UInt8(ascii: ".") && previous == UInt8(ascii: "/") { clean = false; break }
+                previous = byte
+            }
+            if clean {
+                return previous == UInt8(ascii: "/") ? "/" + name.dropLast() : "/" + name
+            }
+        }
         var parts: [Substring] = []
         for component in name.split(separator: "/", omittingEmptySubsequences: true) {
             if component == "." { continue }
