@@ -17,6 +17,15 @@ public struct BlobLocation: Sendable, Hashable, Codable {
     }
 }
 
+extension BlobLocation {
+    /// The SHA-256 of the stored bytes, read in one streaming pass (nothing decompressed).
+    public func sha256() throws -> Digest {
+        let source = try FileRangeSource(path: file, offset: offset, length: length, hash: true)
+        try source.drain()
+        return source.hasher!.finalize()
+    }
+}
+
 /// The files of an input, by path: an OCI layout directory, or a tar archive (possibly compressed
 /// as a whole) indexed once so that every blob can be read later at random, without extracting.
 ///

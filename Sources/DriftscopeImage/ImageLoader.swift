@@ -461,9 +461,7 @@ private struct Session {
 
     func hashBlob(_ loc: BlobLocation) throws(InputError) -> Digest {
         do {
-            let source = try FileRangeSource(path: loc.file, offset: loc.offset, length: loc.length, hash: true)
-            try source.drain()
-            return source.hasher!.finalize()
+            return try loc.sha256()
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }

@@ -26,7 +26,7 @@ public struct LayerWalker: Sendable {
         } catch let error as ArchiveError {
             // A blob altered in place usually breaks decompression before its digest can be
             // checked: say what it is, a digest mismatch, when the stored bytes prove it.
-            if case .corrupt = error, let actual = try? Self.hashStored(layer), actual != layer.digest {
+            if case .corrupt = error, let actual = try? layer.location.sha256(), actual != layer.digest {
                 if layer.digestBorrowed == true {
                     throw .diffIDMismatch(path: source, layer: layer.index, expected: layer.diffID, actual: actual)
                 }
@@ -39,12 +39,6 @@ public struct LayerWalker: Sendable {
         } catch {
             throw .corruptArchive(path: source, reason: "layer \(layer.index) (\(layer.digest.short)): \(error)")
         }
-    }
-
-    static func hashStored(_ layer: LayerRef) throws -> Digest {
-        let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset, length: layer.location.length, hash: true)
-        try file.drain()
-        return file.hasher!.finalize()
     }
 
     static func plain(_ error: ArchiveError) -> String {
