@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "DriftscopeForensics", dependencies: ["DriftscopeCompare", "DriftscopeImage", "DriftscopeArchive"], swiftSettings: swift6),
         .target(name: "DriftscopeLint", dependencies: [], swiftSettings: swift6),
         .executableTarget(name: "driftscope", dependencies: [
-            "DriftscopeImage", "DriftscopeCompare", "DriftscopeReport", "DriftscopeForensics", "DriftscopeLint",
+            "DriftscopeArchive", "DriftscopeImage", "DriftscopeCompare", "DriftscopeReport", "DriftscopeForensics", "DriftscopeLint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swift6),
 

@@ -68,23 +68,34 @@ public struct Timestamp: Hashable, Sendable, Codable, Comparable, CustomStringCo
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        func digits(_ value: Int64, _ width: Int) {
-            var v = value < 0 ? -value : value
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var buffer = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var i = width - 1
-            while i >= 0 { buffer[i] = UInt8(48 + v % 10); v /= 10; i -= 1 }
-            if v > 0 { out.append(contentsOf: String(v).utf8) }
-            out.append(contentsOf: buffer)
+        // Written into one stack buffer: reports format tens of thousands of these.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96) { buffer -> String in
+            var n = 0
+            func put(_ byte: UInt8) { buffer[n] = byte; n += 1 }
+            func digits(_ value: Int64, _ width: Int) {
+                if value < 0 { put(UInt8(ascii: "-")) }
+                var v = value.magnitude
+                var count = 0
+                var scratch: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                              UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                    (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &scratch) { s in
+                    repeat {
+                        s[count] = UInt8(48 + v % 10)
+                        v /= 10
+                        count += 1
+                    } while v > 0 && count < 20
+                    while count < width { s[count] = UInt8(ascii: "0"); count += 1 }
+                    for i in stride(from: count - 1, through: 0, by: -1) { put(s[i]) }
+                }
+            }
+            digits(year, 4); put(UInt8(ascii: "-")); digits(month, 2); put(UInt8(ascii: "-")); digits(day, 2)
+            put(UInt8(ascii: "T")); digits(secondOfDay / 3600, 2); put(UInt8(ascii: ":"))
+            digits(secondOfDay / 60 % 60, 2); put(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+            if nanoseconds != 0 { put(UInt8(ascii: ".")); digits(nanoseconds, 9) }
+            put(UInt8(ascii: "Z"))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<n]), as: UTF8.self)
         }
-        digits(year, 4); out.append(UInt8(ascii: "-")); digits(month, 2); out.append(UInt8(ascii: "-")); digits(day, 2)
-        out.append(UInt8(ascii: "T")); digits(secondOfDay / 3600, 2); out.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
-        if nanoseconds != 0 { out.append(UInt8(ascii: ".")); digits(nanoseconds, 9) }
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -240,7 +251,7 @@ public final class ArchiveReader {
 
     static func header(of e: OpaquePointer) -> ArchiveEntryHeader {
         let filetype = archive_entry_filetype(e)
-        let hardlink = cString(archive_entry_hardlink_utf8(e)) ?? cStringBytes(archive_entry_hardlink(e))
+        let hardlink = entryText(e, raw: archive_entry_hardlink, utf8: archive_entry_hardlink_utf8)
         let type: EntryType
         if hardlink != nil {
             type = .hardlink
@@ -256,10 +267,10 @@ public final class ArchiveReader {
             default: type = .unknown
             }
         }
-        let name = cString(archive_entry_pathname_utf8(e)) ?? cStringBytes(archive_entry_pathname(e)) ?? ""
+        let name = entryText(e, raw: archive_entry_pathname, utf8: archive_entry_pathname_utf8) ?? ""
         var symlink: String?
         if type == .symlink {
-            symlink = cString(archive_entry_symlink_utf8(e)) ?? cStringBytes(archive_entry_symlink(e)) ?? ""
+            symlink = entryText(e, raw: archive_entry_symlink, utf8: archive_entry_symlink_utf8) ?? ""
         }
         var xattrs: [String: Data] = [:]
         if archive_entry_xattr_reset(e) > 0 {
@@ -281,8 +292,8 @@ public final class ArchiveReader {
             permissions: UInt32(archive_entry_perm(e)) & 0o7777,
             uid: archive_entry_uid(e),
             gid: archive_entry_gid(e),
-            uname: cString(archive_entry_uname_utf8(e)) ?? cStringBytes(archive_entry_uname(e)),
-            gname: cString(archive_entry_gname_utf8(e)) ?? cStringBytes(archive_entry_gname(e)),
+            uname: entryText(e, raw: archive_entry_uname, utf8: archive_entry_uname_utf8),
+            gname: entryText(e, raw: archive_entry_gname, utf8: archive_entry_gname_utf8),
             size: archive_entry_size_is_set(e) != 0 ? archive_entry_size(e) : 0,
             mtime: time(archive_entry_mtime_is_set(e), archive_entry_mtime(e), archive_entry_mtime_nsec(e)),
             atime: time(archive_entry_atime_is_set(e), archive_entry_atime(e), archive_entry_atime_nsec(e)),
@@ -294,6 +305,17 @@ public final class ArchiveReader {
             isSparse: archive_entry_sparse_count(e) > 0
         )
     }
+}
+
+/// A name libarchive holds, as text: the stored bytes when they are ASCII (the same in every
+/// character set, and nearly every name an image has), else the UTF-8 form libarchive converts to
+/// (which costs a multibyte-conversion call per character), else the raw bytes made visible.
+func entryText(_ e: OpaquePointer, raw: (OpaquePointer) -> UnsafePointer<CChar>?, utf8: (OpaquePointer) -> UnsafePointer<CChar>?) -> String? {
+    if let p = raw(e) {
+        let bytes = UnsafeRawBufferPointer(start: p, count: strlen(p))
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+    }
+    return cString(utf8(e)) ?? cStringBytes(raw(e))
 }
 
 /// A C string as UTF-8 when it is valid UTF-8.

@@ -12,8 +12,14 @@ public final class SHA256Hasher {
     /// Creates a hasher. Allocation failure of a 200-byte context is not recoverable and traps.
     public init() {
         guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new failed: out of memory") }
-        guard EVP_DigestInit_ex(ctx, EVP_sha256(), nil) == 1 else { fatalError("EVP_DigestInit_ex(sha256) failed") }
+        guard EVP_DigestInit_ex(ctx, sha256Implementation.md, nil) == 1 else { fatalError("EVP_DigestInit_ex(sha256) failed") }
         context = ctx
+    }
+
+    /// Starts over, for the next stream: reuses the context (one per walk, not one per file).
+    public func reset() {
+        guard EVP_DigestInit_ex(context, sha256Implementation.md, nil) == 1 else { fatalError("EVP_DigestInit_ex(sha256) failed") }
+        finished = false
     }
 
     deinit { EVP_MD_CTX_free(context) }
@@ -49,6 +55,19 @@ public final class SHA256Hasher {
     /// The digest of a string's UTF-8 bytes.
     public static func hash(_ string: String) -> Digest { hash(Data(string.utf8)) }
 }
+
+/// SHA-256 fetched from the default provider once: OpenSSL 3 otherwise looks the implementation up
+/// (under a lock) at every EVP_DigestInit_ex, which is once per file of every layer.
+private final class FetchedDigest: @unchecked Sendable {
+    // The EVP_MD is immutable and reference-counted by OpenSSL; it is shared read-only.
+    let md: OpaquePointer
+    init() {
+        guard let found = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256() else { fatalError("libcrypto has no SHA-256") }
+        md = found
+    }
+}
+
+private let sha256Implementation = FetchedDigest()
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 

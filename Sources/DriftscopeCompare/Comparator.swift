@@ -42,8 +42,11 @@ public enum Comparator {
     public static func compare(_ pathA: String, _ pathB: String, options: CompareOptions = CompareOptions()) async throws(InputError) -> Comparison {
         let loadedA = try ImageLoader.load(path: pathA, image: options.imageA, platform: options.platform)
         let loadedB = try ImageLoader.load(path: pathB, image: options.imageB, platform: options.platform)
+        Trace.mark("loaded both inputs")
         let (a, b) = try await prepareBoth(loadedA, loadedB, options: options)
-        return await compare(a, b, options: options)
+        let comparison = await compare(a, b, options: options)
+        Trace.mark("compared")
+        return comparison
     }
 
     /// Loads both sides' layers: walked when the platform's manifests differ, hash-checked only
@@ -94,6 +97,7 @@ public enum Comparator {
         do {
             indexes = try await indexer.index(walkJobs)
             for exchange in exchanges.values { exchange.finishWalks() }
+            Trace.mark("walked \(walkJobs.count) layers")
             try await verifyBlobs(hashJobs, concurrency: options.concurrency)
         } catch let error as InputError {
             throw error
@@ -119,7 +123,9 @@ public enum Comparator {
         // Merging the layers and reading the package databases of the two sides is independent work.
         async let sideA = side(a)
         async let sideB = side(b)
-        return await (sideA, sideB)
+        let sides = await (sideA, sideB)
+        Trace.mark("merged filesystems and read package databases")
+        return sides
     }
 
     /// Which platform of A is compared with which of B. Equal platforms pair up; when each image
@@ -221,7 +227,8 @@ public enum Comparator {
             }
             reason = "\(platforms.count) platforms compared: \(counts.joined(separator: ", "))"
         }
-        let differences = platforms.flatMap(\.differences)
+        // One platform (the usual case): share its array rather than copy tens of thousands of entries.
+        let differences = platforms.count == 1 ? platforms[0].differences : platforms.flatMap(\.differences)
         let config = platforms.flatMap(\.config)
         var byCategory: [String: [String: Int]] = [:]
         for d in differences { byCategory[d.category, default: [:]][d.classification.rawValue, default: 0] += 1 }
@@ -236,8 +243,8 @@ public enum Comparator {
         let findings = platforms.flatMap(\.findings)
         let summary = Summary(
             byCategory: byCategory,
-            noise: differences.filter { $0.classification == .noise }.count,
-            drift: differences.filter { $0.classification == .drift }.count,
+            noise: differences.count { $0.classification == .noise },
+            drift: differences.count { $0.classification == .drift },
             configNoise: config.filter { $0.classification == .noise }.count,
             configDrift: config.filter { $0.classification == .drift }.count,
             packageChanges: changes.count, findings: findings.count,

@@ -51,6 +51,7 @@ struct LayerIndexer {
                         return (job.layer.digest, cached)
                     }
                     let index = try walker.walk(job.layer, source: job.source, pairing: job.pairing)
+                    Allocator.releaseFreeMemory()
                     cache?.store(index, for: job.layer)
                     return (job.layer.digest, index)
                 }

@@ -52,7 +52,7 @@ struct PlatformComparer {
         var files = FileComparer(a: a, b: b, platform: key, options: options, inventoryA: invA, inventoryB: invB, changes: changes)
         result.differences = await files.run()
 
-        let driftFiles = result.differences.filter { $0.classification == .drift }.count
+        let driftFiles = result.differences.count { $0.classification == .drift }
         let driftConfig = config.filter { $0.classification == .drift }
         if driftFiles > 0 || !driftConfig.isEmpty || !changes.isEmpty {
             result.verdict = .drift
@@ -117,11 +117,15 @@ struct FileComparer {
     var policy: Policy { options.policy }
 
     mutating func run() async -> [Difference] {
-        let fa = a.filesystem?.entries ?? [:]
-        let fb = b.filesystem?.entries ?? [:]
+        let fa = a.filesystem?.entries ?? .empty
+        let fb = b.filesystem?.entries ?? .empty
         let linkGroupsA = Self.linkGroups(fa)
         let linkGroupsB = Self.linkGroups(fb)
-        for path in Set(fa.keys).union(fb.keys).sorted() {
+        var paths = Array(fa.keys)
+        paths.reserveCapacity(fa.count + fb.count)
+        for path in fb.keys where !fa.contains(path) { paths.append(path) }
+        paths.sort()
+        for path in paths {
             let ea = fa[path], eb = fb[path]
             switch (ea, eb) {
             case (nil, let y?) where path == "/":
@@ -137,9 +141,11 @@ struct FileComparer {
             default: break
             }
         }
+        Trace.mark("paired \(differences.count) path differences")
         entryOrder()
         unsafeDifferences()
         await secondPass()
+        Trace.mark("second pass")
         return differences
     }
 
@@ -260,7 +266,7 @@ struct FileComparer {
         if ra.mtime != rb.mtime || ra.atime != rb.atime || ra.ctime != rb.ctime {
             add(path, .mtime, rule: .timestamps, ea: x, eb: y, va: ra.mtime?.description, vb: rb.mtime?.description)
         }
-        if ra.rawName != rb.rawName && ra.type == rb.type {
+        if ra.type == rb.type && !ra.hasSameRawName(as: rb) {
             add(path, .pathPrefix, rule: .pathPrefix, ea: x, eb: y, va: ra.rawName, vb: rb.rawName)
         }
     }
@@ -314,10 +320,10 @@ struct FileComparer {
     }
 
     /// Hardlink groups: each path of a group → the whole group.
-    static func linkGroups(_ entries: [String: MergedEntry]) -> [String: Set<String>] {
+    static func linkGroups(_ entries: MergedEntries) -> [String: Set<String>] {
         var groups: [String: Set<String>] = [:]
-        for (path, e) in entries where e.record.type == .hardlink {
-            guard let target = e.record.linkTarget else { continue }
+        for path in entries.paths(ofType: .hardlink) {
+            guard let target = entries[path]?.record.linkTarget else { continue }
             var group = (groups[target] ?? [target]).union(groups[path] ?? [path])
             group.insert(path)
             for member in group { groups[member] = group }

@@ -55,7 +55,7 @@ public enum SnapshotFile {
             var lines = LineWriter(writer: writer)
             try lines.add(header)
             for image in images {
-                let entries = image.filesystem?.entries ?? [:]
+                let entries = image.filesystem?.entries ?? .empty
                 try lines.add(PlatformSection(
                     platform: image.platform, manifestDigest: image.manifestDigest, configDigest: image.configDigest,
                     config: image.configJSON, manifestAnnotations: image.manifestAnnotations, layers: image.layers,

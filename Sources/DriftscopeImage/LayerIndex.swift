@@ -3,13 +3,26 @@ import Foundation
 
 /// One entry of a layer as recorded by the walk: its metadata and the SHA-256 of its content,
 /// never its bytes.
-public struct FileRecord: Sendable, Codable, Hashable {
+///
+/// An index holds one of these per entry of every layer (hundreds of thousands on large images),
+/// so the layout is compact: the fields every entry has are stored inline, the name as stored is
+/// kept only when it is not the plain spelling of the path, and the fields few entries have
+/// (access and change times, link targets, xattrs, device numbers, the `.pyc` body digest) live in
+/// one shared, immutable box that most records do not have. The public surface is unchanged.
+public struct FileRecord: Sendable, Hashable {
+    private var storedPath: String
     /// The normalised absolute image path (`/etc/passwd`; the root is `/`).
-    public var path: String
-    /// The name exactly as the tar stores it.
-    public var rawName: String
+    public var path: String {
+        get { storedPath }
+        set {
+            let raw = rawName
+            storedPath = newValue
+            rawName = raw
+        }
+    }
     /// The entry type.
     public var type: EntryType
+    private var spelling: Spelling
     /// Permission bits including setuid/setgid/sticky.
     public var mode: UInt32
     public var uid: Int64
@@ -19,31 +32,213 @@ public struct FileRecord: Sendable, Codable, Hashable {
     /// Content size (0 for non-files).
     public var size: Int64
     public var mtime: Timestamp?
-    public var atime: Timestamp?
-    public var ctime: Timestamp?
-    /// A symlink's target as stored, or a hardlink's normalised absolute target.
-    public var linkTarget: String?
-    /// Extended attributes: name → hex of the value (values are small: capabilities, ACLs, labels).
-    public var xattrs: [String: String]
     /// SHA-256 of the content, for regular files (and hardlinks, the target's once merged).
     public var digest: Digest?
-    /// Device numbers, for device nodes.
-    public var devMajor: UInt64
-    public var devMinor: UInt64
     /// Position of the entry in its layer.
     public var order: Int
+    private var rare: RareFields?
+
+    /// How the tar spelled the name, relative to the normalised path.
+    private enum Spelling: UInt8, Sendable, Hashable {
+        /// `usr/bin/x` (or `usr/bin/` for a directory): the path without its leading slash.
+        case plain, plainSlash
+        /// `./usr/bin/x`, `./usr/bin/`.
+        case dot, dotSlash
+        /// `/usr/bin/x`, `/usr/bin/`.
+        case absolute, absoluteSlash
+        /// Anything else: kept whole in the rare fields.
+        case other
+    }
+
+    /// The fields few entries have, shared between copies and replaced whole when one changes.
+    private final class RareFields: Sendable, Hashable {
+        let value: Values
+        init(_ value: Values) { self.value = value }
+        static func == (a: RareFields, b: RareFields) -> Bool { a === b || a.value == b.value }
+        func hash(into hasher: inout Hasher) { hasher.combine(value) }
+    }
+
+    private struct Values: Sendable, Hashable {
+        var rawName: String?
+        var atime: Timestamp?
+        var ctime: Timestamp?
+        var linkTarget: String?
+        var xattrs: [String: String] = [:]
+        var devMajor: UInt64 = 0
+        var devMinor: UInt64 = 0
+        var pycBodyDigest: Digest?
+        var isEmpty: Bool {
+            rawName == nil && atime == nil && ctime == nil && linkTarget == nil && xattrs.isEmpty && devMajor == 0
+                && devMinor == 0 && pycBodyDigest == nil
+        }
+    }
+
+    private var values: Values { rare?.value ?? Values() }
+
+    private mutating func update(_ change: (inout Values) -> Void) {
+        var v = values
+        change(&v)
+        rare = v.isEmpty ? nil : RareFields(v)
+    }
+
+    /// The name exactly as the tar stores it.
+    public var rawName: String {
+        get {
+            let bare = String(Self.bare(storedPath))
+            switch spelling {
+            case .plain: return bare
+            case .plainSlash: return bare + "/"
+            case .dot: return "./" + bare
+            case .dotSlash: return "./" + bare + (bare.isEmpty ? "" : "/")
+            case .absolute: return "/" + bare
+            case .absoluteSlash: return "/" + bare + (bare.isEmpty ? "" : "/")
+            case .other: return values.rawName ?? bare
+            }
+        }
+        set {
+            let form = Self.spelling(of: newValue, path: storedPath)
+            spelling = form
+            let keep = form == .other ? newValue : nil
+            if keep != rare?.value.rawName { update { $0.rawName = keep } }
+        }
+    }
+
+    /// The path without its leading slash (paths are normalised absolute; anything else is kept).
+    private static func bare(_ path: String) -> Substring {
+        path.utf8.first == UInt8(ascii: "/") ? path[path.utf8.index(after: path.utf8.startIndex)...] : path[...]
+    }
+
+    /// Whether two records store the same name (cheap when both are spelled the usual way).
+    public func hasSameRawName(as other: FileRecord) -> Bool {
+        if spelling != .other, other.spelling != .other, storedPath == other.storedPath { return spelling == other.spelling }
+        return rawName == other.rawName
+    }
+
+    private static func spelling(of raw: String, path: String) -> Spelling {
+        let bare = Self.bare(path).utf8
+        let name = raw.utf8
+        func matches(_ prefix: String, slash: Bool) -> Bool {
+            let p = prefix.utf8
+            let expected = p.count + bare.count + (slash ? 1 : 0)
+            guard name.count == expected, name.starts(with: p) else { return false }
+            let middle = name.dropFirst(p.count).prefix(bare.count)
+            guard middle.elementsEqual(bare) else { return false }
+            return !slash || name.last == UInt8(ascii: "/")
+        }
+        guard path != "/" else {
+            switch raw {
+            case "": return .plain
+            case "./": return .dotSlash
+            case "/": return .absoluteSlash
+            case ".": return .dot
+            default: return .other
+            }
+        }
+        if matches("", slash: false) { return .plain }
+        if matches("", slash: true) { return .plainSlash }
+        if matches("./", slash: false) { return .dot }
+        if matches("./", slash: true) { return .dotSlash }
+        if matches("/", slash: false) { return .absolute }
+        if matches("/", slash: true) { return .absoluteSlash }
+        return .other
+    }
+
+    public var atime: Timestamp? {
+        get { rare?.value.atime }
+        set { if newValue != atime { update { $0.atime = newValue } } }
+    }
+    public var ctime: Timestamp? {
+        get { rare?.value.ctime }
+        set { if newValue != ctime { update { $0.ctime = newValue } } }
+    }
+    /// A symlink's target as stored, or a hardlink's normalised absolute target.
+    public var linkTarget: String? {
+        get { rare?.value.linkTarget }
+        set { if newValue != linkTarget { update { $0.linkTarget = newValue } } }
+    }
+    /// Extended attributes: name → hex of the value (values are small: capabilities, ACLs, labels).
+    public var xattrs: [String: String] {
+        get { rare?.value.xattrs ?? [:] }
+        set { if newValue != xattrs { update { $0.xattrs = newValue } } }
+    }
+    /// Device numbers, for device nodes.
+    public var devMajor: UInt64 {
+        get { rare?.value.devMajor ?? 0 }
+        set { if newValue != devMajor { update { $0.devMajor = newValue } } }
+    }
+    public var devMinor: UInt64 {
+        get { rare?.value.devMinor ?? 0 }
+        set { if newValue != devMinor { update { $0.devMinor = newValue } } }
+    }
     /// For `.pyc` files: SHA-256 of the bytes after the 16-byte PEP 552 header.
-    public var pycBodyDigest: Digest?
+    public var pycBodyDigest: Digest? {
+        get { rare?.value.pycBodyDigest }
+        set { if newValue != pycBodyDigest { update { $0.pycBodyDigest = newValue } } }
+    }
 
     public init(path: String, rawName: String, type: EntryType, mode: UInt32, uid: Int64, gid: Int64,
                 uname: String? = nil, gname: String? = nil, size: Int64, mtime: Timestamp? = nil,
                 atime: Timestamp? = nil, ctime: Timestamp? = nil, linkTarget: String? = nil,
                 xattrs: [String: String] = [:], digest: Digest? = nil, devMajor: UInt64 = 0, devMinor: UInt64 = 0,
                 order: Int = 0, pycBodyDigest: Digest? = nil) {
-        self.path = path; self.rawName = rawName; self.type = type; self.mode = mode; self.uid = uid; self.gid = gid
-        self.uname = uname; self.gname = gname; self.size = size; self.mtime = mtime; self.atime = atime
-        self.ctime = ctime; self.linkTarget = linkTarget; self.xattrs = xattrs; self.digest = digest
-        self.devMajor = devMajor; self.devMinor = devMinor; self.order = order; self.pycBodyDigest = pycBodyDigest
+        storedPath = path
+        spelling = Self.spelling(of: rawName, path: path)
+        self.type = type; self.mode = mode; self.uid = uid; self.gid = gid
+        self.uname = uname; self.gname = gname; self.size = size; self.mtime = mtime
+        self.digest = digest; self.order = order
+        let v = Values(rawName: spelling == .other ? rawName : nil, atime: atime, ctime: ctime, linkTarget: linkTarget,
+                       xattrs: xattrs, devMajor: devMajor, devMinor: devMinor, pycBodyDigest: pycBodyDigest)
+        rare = v.isEmpty ? nil : RareFields(v)
+    }
+}
+
+// The stored form (snapshots, the layer cache) names every field, as the first layout did.
+extension FileRecord: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case path, rawName, type, mode, uid, gid, uname, gname, size, mtime, atime, ctime, linkTarget, xattrs, digest
+        case devMajor, devMinor, order, pycBodyDigest
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let path = try c.decode(String.self, forKey: .path)
+        self.init(
+            path: path, rawName: try c.decodeIfPresent(String.self, forKey: .rawName) ?? String(path.dropFirst()),
+            type: try c.decode(EntryType.self, forKey: .type), mode: try c.decode(UInt32.self, forKey: .mode),
+            uid: try c.decode(Int64.self, forKey: .uid), gid: try c.decode(Int64.self, forKey: .gid),
+            uname: try c.decodeIfPresent(String.self, forKey: .uname), gname: try c.decodeIfPresent(String.self, forKey: .gname),
+            size: try c.decode(Int64.self, forKey: .size), mtime: try c.decodeIfPresent(Timestamp.self, forKey: .mtime),
+            atime: try c.decodeIfPresent(Timestamp.self, forKey: .atime), ctime: try c.decodeIfPresent(Timestamp.self, forKey: .ctime),
+            linkTarget: try c.decodeIfPresent(String.self, forKey: .linkTarget),
+            xattrs: try c.decodeIfPresent([String: String].self, forKey: .xattrs) ?? [:],
+            digest: try c.decodeIfPresent(Digest.self, forKey: .digest),
+            devMajor: try c.decodeIfPresent(UInt64.self, forKey: .devMajor) ?? 0,
+            devMinor: try c.decodeIfPresent(UInt64.self, forKey: .devMinor) ?? 0,
+            order: try c.decodeIfPresent(Int.self, forKey: .order) ?? 0,
+            pycBodyDigest: try c.decodeIfPresent(Digest.self, forKey: .pycBodyDigest))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(rawName, forKey: .rawName)
+        try c.encode(type, forKey: .type)
+        try c.encode(mode, forKey: .mode)
+        try c.encode(uid, forKey: .uid)
+        try c.encode(gid, forKey: .gid)
+        try c.encodeIfPresent(uname, forKey: .uname)
+        try c.encodeIfPresent(gname, forKey: .gname)
+        try c.encode(size, forKey: .size)
+        try c.encodeIfPresent(mtime, forKey: .mtime)
+        try c.encodeIfPresent(atime, forKey: .atime)
+        try c.encodeIfPresent(ctime, forKey: .ctime)
+        try c.encodeIfPresent(linkTarget, forKey: .linkTarget)
+        try c.encode(xattrs, forKey: .xattrs)
+        try c.encodeIfPresent(digest, forKey: .digest)
+        try c.encode(devMajor, forKey: .devMajor)
+        try c.encode(devMinor, forKey: .devMinor)
+        try c.encode(order, forKey: .order)
+        try c.encodeIfPresent(pycBodyDigest, forKey: .pycBodyDigest)
     }
 }
 

@@ -109,14 +109,18 @@ private struct WalkState {
     var findings: [Finding] = []
     var captured: [String: Data] = [:]
     var symlinks: Set<String> = []
-    var digests: [String: Digest] = [:]
+    /// Where each path's latest entry is in `entries` (hardlink targets, duplicates).
+    var positions: [String: Int] = [:]
+    var superseded: Set<Int> = []
+    var duplicates: Set<String> = []
     var count = 0
     var absoluteNames = 0
     var firstAbsolute: String?
     let zeros = [UInt8](repeating: 0, count: 64 * 1024)
     var pairing: Pairing?
-    /// Reused for every file whose bytes the pair exchange may want.
-    var scratch: [UInt8] = []
+    /// Reused for every file (an EVP context each, reset between files).
+    let hasher = SHA256Hasher()
+    let bodyHasher = SHA256Hasher()
 
     init(layer: Int, capture: @escaping @Sendable (String, Int64) -> Bool, captureLimit: Int64) {
         self.layer = layer
@@ -138,13 +142,13 @@ private struct WalkState {
             return
         }
         // Writing through a symlink made earlier in this layer is the classic tar-extraction attack.
-        if let link = ImagePath.ancestors(of: path).first(where: { symlinks.contains($0) }) {
+        if !symlinks.isEmpty, let link = ImagePath.firstAncestor(of: path, where: { symlinks.contains($0) }) {
             findings.append(Finding(kind: .writeThroughSymlink, path: path, layer: layer,
                                     message: "entry is written through the symlink \(link) of the same layer"))
         }
-        let base = (path as NSString).lastPathComponent
+        let base = ImagePath.baseName(path)
         if base.hasPrefix(".wh.") {
-            let dir = (path as NSString).deletingLastPathComponent
+            let dir = ImagePath.parent(path)
             if base == ".wh..wh..opq" {
                 whiteouts.append(Whiteout(path: dir, opaque: true, rawName: raw))
             } else if !base.hasPrefix(".wh..wh.") {
@@ -162,7 +166,6 @@ private struct WalkState {
         switch header.type {
         case .file:
             try hashContent(of: &record, reader: reader)
-            digests[path] = record.digest
         case .symlink:
             let target = header.linkTarget ?? ""
             record.linkTarget = target
@@ -176,7 +179,7 @@ private struct WalkState {
             let target = ImagePath.normalize(header.linkTarget ?? "")
             if let target {
                 record.linkTarget = target
-                record.digest = digests[target]
+                if let i = positions[target], entries[i].type == .file { record.digest = entries[i].digest }
             } else {
                 record.linkTarget = header.linkTarget
                 findings.append(Finding(kind: .unsafePath, path: path, layer: layer,
@@ -188,20 +191,28 @@ private struct WalkState {
         default:
             try reader.skipData()
         }
+        // The same path twice in one layer: the last wins, and the earlier one is reported.
+        if let earlier = positions[path] {
+            superseded.insert(earlier)
+            duplicates.insert(path)
+        }
+        positions[path] = entries.count
         entries.append(record)
     }
 
     mutating func hashContent(of record: inout FileRecord, reader: ArchiveReader) throws {
-        let hasher = SHA256Hasher()
+        hasher.reset()
+        let hasher = self.hasher
         let isPyc = record.path.hasSuffix(".pyc")
-        let body = isPyc ? SHA256Hasher() : nil
+        if isPyc { bodyHasher.reset() }
+        let body = isPyc ? bodyHasher : nil
         let keep = capture(record.path, record.size) && record.size <= captureLimit
         var kept = keep ? Data(capacity: Int(record.size)) : Data()
-        let exchange = pairing.map { $0.exchange.wantsContent(side: $0.side, position: $0.position, path: record.path, size: record.size) } ?? false
-        // Take the buffer out of self so it stays uniquely referenced and keeps its capacity.
-        var scratch: [UInt8] = []
-        swap(&scratch, &self.scratch)
-        scratch.removeAll(keepingCapacity: true)
+        // The pair exchange: collect the bytes for the other side, or compare with the bytes it
+        // left, collecting only once they differ (most files are equal: no copy at all then).
+        var claim = pairing.map { $0.exchange.claim(side: $0.side, position: $0.position, path: record.path, size: record.size) } ?? .none
+        var collected: Data?
+        if case .collect = claim { collected = Data(capacity: Int(record.size)) }
         var position: Int64 = 0
         let zeros = self.zeros
         func feed(_ chunk: UnsafeRawBufferPointer) {
@@ -212,7 +223,22 @@ private struct WalkState {
                 if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
             }
             if keep { kept.append(chunk.bindMemory(to: UInt8.self)) }
-            if exchange { scratch.append(contentsOf: chunk.bindMemory(to: UInt8.self)) }
+            switch claim {
+            case .none: break
+            case .collect: collected!.append(chunk.bindMemory(to: UInt8.self))
+            case .compare(let other):
+                let start = Int(position)
+                let same = start + chunk.count <= other.count && other.withUnsafeBytes { o in
+                    chunk.count == 0 || memcmp(o.baseAddress! + start, chunk.baseAddress!, chunk.count) == 0
+                }
+                if !same {
+                    var own = Data(capacity: Int(record.size))
+                    own.append(other.prefix(start))
+                    own.append(chunk.bindMemory(to: UInt8.self))
+                    collected = own
+                    claim = .collect
+                }
+            }
             position += Int64(chunk.count)
         }
         try reader.forEachBlock { block, offset in
@@ -227,16 +253,14 @@ private struct WalkState {
             let n = Int(min(Int64(zeros.count), record.size - position))
             zeros.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
+        // Equal so far but shorter than the other side's: its bytes are a prefix of the other's.
+        if case .compare(let other) = claim, Int(position) != other.count { collected = Data(other.prefix(Int(position))) }
         record.digest = hasher.finalize()
         record.pycBodyDigest = body?.finalize()
         if keep { captured[record.path] = kept }
         if let pairing, let digest = record.digest {
-            scratch.withUnsafeBytes { bytes in
-                pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest,
-                                       content: exchange ? bytes : nil)
-            }
+            pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest, data: collected)
         }
-        self.scratch = scratch
     }
 
     mutating func finish(layer ref: LayerRef, detected: Compression, uncompressedSize: Int64, findings initial: [Finding]) -> LayerIndex {
@@ -245,14 +269,16 @@ private struct WalkState {
                                     message: "\(absoluteNames) entr\(absoluteNames == 1 ? "y is" : "ies are") stored with an absolute name; read as relative to the image root"))
         }
         // Duplicate paths within the layer: the last wins, and the earlier ones are reported.
-        var last: [String: Int] = [:]
-        for (i, e) in entries.enumerated() { last[e.path] = i }
+        // The index outlives the walk: give it an array of its exact size (growth by doubling
+        // leaves up to half of the capacity unused).
         var unique: [FileRecord] = []
-        unique.reserveCapacity(last.count)
-        var duplicates: Set<String> = []
-        for (i, e) in entries.enumerated() {
-            if last[e.path] == i { unique.append(e) } else { duplicates.insert(e.path) }
+        unique.reserveCapacity(entries.count - superseded.count)
+        if superseded.isEmpty {
+            unique.append(contentsOf: entries)
+        } else {
+            for (i, e) in entries.enumerated() where !superseded.contains(i) { unique.append(e) }
         }
+        entries = []
         for path in duplicates.sorted() {
             findings.append(Finding(kind: .duplicatePath, path: path, layer: layer,
                                     message: "the path occurs more than once in the layer; the last entry wins"))
@@ -305,6 +331,27 @@ public enum ImagePath {
     public static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
+    }
+
+    /// The first proper ancestor of a path (excluding the root), nearest the root first, for which
+    /// `test` holds. Allocates nothing for ancestors short enough to be small strings.
+    public static func firstAncestor(of path: String, where test: (String) -> Bool) -> String? {
+        let utf8 = path.utf8
+        var index = utf8.index(after: utf8.startIndex)
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                let ancestor = String(path[..<index])
+                if test(ancestor) { return ancestor }
+            }
+            index = utf8.index(after: index)
+        }
+        return nil
+    }
+
+    /// The last component of a path (the whole path when it has no slash).
+    public static func baseName(_ path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path[...] }
+        return path[path.utf8.index(after: slash)...]
     }
 
     /// The proper ancestors of a path, nearest last, excluding the root.

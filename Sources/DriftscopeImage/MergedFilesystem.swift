@@ -7,6 +7,11 @@ public struct MergedEntry: Sendable, Codable, Hashable {
     public var record: FileRecord
     /// The index of the layer that last wrote the path.
     public var layer: Int
+
+    public init(record: FileRecord, layer: Int) {
+        self.record = record
+        self.layer = layer
+    }
 }
 
 /// The filesystem an image unpacks to: its layers applied in order, with whiteouts (OCI image-spec
@@ -14,80 +19,208 @@ public struct MergedEntry: Sendable, Codable, Hashable {
 /// a whiteout hides lower layers only. Two encodings of one deletion give the same view.
 public struct MergedFilesystem: Sendable {
     /// Every path of the final image.
-    public private(set) var entries: [String: MergedEntry] = [:]
+    public private(set) var entries: MergedEntries
     /// Findings raised by applying the layers (missing hardlink targets, writes through symlinks).
     public private(set) var findings: [Finding] = []
     /// Captured contents of paths whose final version was captured by its layer.
     public private(set) var captured: [String: Data] = [:]
-    private var children: [String: Set<String>] = [:]
 
     /// Applies `layers` in order.
     public init(layers: [LayerIndex]) {
-        let expected = layers.reduce(0) { $0 + $1.entries.count }
-        entries.reserveCapacity(expected)
-        children.reserveCapacity(expected / 8)
+        entries = MergedEntries(layers: layers.map(\.entries))
+        entries.reserve(layers.reduce(0) { $0 + $1.entries.count })
         for (i, layer) in layers.enumerated() { apply(layer, index: i) }
-        for (path, entry) in entries where entry.record.type == .file {
-            if let data = layers[entry.layer].captured[path] { captured[path] = data }
+        for (i, layer) in layers.enumerated() {
+            for (path, data) in layer.captured {
+                if let slot = entries.slots[path], Int(slot.layer) == i, entries.type(at: slot) == .file { captured[path] = data }
+            }
         }
     }
 
     /// Builds a view from entries already merged (a snapshot).
     public init(entries: [String: MergedEntry], captured: [String: Data] = [:]) {
-        self.entries = entries
+        self.entries = MergedEntries(layers: [])
+        self.entries.reserve(entries.count)
+        for (path, entry) in entries { self.entries.setOverride(path, entry) }
         self.captured = captured
     }
 
     /// The paths, sorted.
     public var paths: [String] { entries.keys.sorted() }
 
-    private mutating func removeSubtree(_ path: String, keepSelf: Bool) {
-        if let kids = children.removeValue(forKey: path) {
-            for kid in kids { removeSubtree(kid, keepSelf: false) }
-        }
-        if !keepSelf {
-            entries.removeValue(forKey: path)
-            children[ImagePath.parent(path)]?.remove(path)
-        }
-    }
-
-    private mutating func insert(_ entry: MergedEntry) {
-        let path = entry.record.path
-        if let existing = entries[path], existing.record.type == .directory, entry.record.type != .directory {
-            removeSubtree(path, keepSelf: true)
-        }
-        entries[path] = entry
-        guard path != "/" else { return }
-        var child = path
-        var parent = ImagePath.parent(path)
-        while true {
-            let (inserted, _) = children[parent, default: []].insert(child)
-            if !inserted || parent == "/" { break }
-            child = parent
-            parent = ImagePath.parent(parent)
-        }
-    }
-
     private mutating func apply(_ layer: LayerIndex, index: Int) {
-        for w in layer.whiteouts where w.opaque { removeSubtree(w.path, keepSelf: true) }
-        for w in layer.whiteouts where !w.opaque { removeSubtree(w.path, keepSelf: false) }
-        for record in layer.entries {
-            // An entry below a path that a lower layer made a symlink is written through that link.
-            if let link = ImagePath.ancestors(of: record.path).first(where: { entries[$0]?.record.type == .symlink && entries[$0]!.layer < index }) {
-                findings.append(Finding(kind: .writeThroughSymlink, path: record.path, layer: index,
-                                        message: "entry goes through the symlink \(link) of layer \(entries[link]!.layer)"))
+        // Whiteouts hide what the lower layers wrote, before this layer's entries are applied.
+        if !layer.whiteouts.isEmpty {
+            let opaque = Set(layer.whiteouts.filter(\.opaque).map(\.path))
+            let deleted = Set(layer.whiteouts.filter { !$0.opaque }.map(\.path))
+            entries.remove(entries.paths { path, _ in
+                if deleted.contains(path) { return true }
+                return ImagePath.firstAncestor(of: path) { opaque.contains($0) || deleted.contains($0) } != nil
+            })
+        }
+        // Directories of lower layers that this layer replaces with a non-directory: their lower
+        // content goes (and that of this layer written before the replacement).
+        var replaced: [String: Int] = [:]
+        for (position, record) in layer.entries.enumerated() {
+            let existing = entries.slots[record.path]
+            if entries.hasSymlinks {
+                // An entry below a path that a lower layer made a symlink is written through that link.
+                if let link = ImagePath.firstAncestor(of: record.path, where: { ancestor in
+                    guard let slot = self.entries.slots[ancestor] else { return false }
+                    return Int(slot.layer) < index && self.entries.record(at: slot).type == .symlink
+                }) {
+                    let linkLayer = entries[link]?.layer ?? index
+                    findings.append(Finding(kind: .writeThroughSymlink, path: record.path, layer: index,
+                                            message: "entry goes through the symlink \(link) of layer \(linkLayer)"))
+                }
             }
-            var record = record
-            if record.type == .hardlink, let target = record.linkTarget, record.linkTarget?.hasPrefix("/") == true {
-                if let resolved = entries[target]?.record, resolved.type == .file || resolved.type == .hardlink {
-                    if record.digest == nil { record.digest = resolved.digest }
-                    record.size = resolved.size
+            if let existing, record.type != .directory, entries.record(at: existing).type == .directory {
+                replaced[record.path] = position
+            }
+            if record.type == .hardlink, let target = record.linkTarget, target.hasPrefix("/") {
+                var resolvedRecord = record
+                if let slot = entries.slots[target], case let resolved = entries.record(at: slot),
+                   resolved.type == .file || resolved.type == .hardlink {
+                    if resolvedRecord.digest == nil { resolvedRecord.digest = resolved.digest }
+                    resolvedRecord.size = resolved.size
                 } else if record.digest == nil {
                     findings.append(Finding(kind: .missingHardlinkTarget, path: record.path, layer: index,
                                             message: "hardlink to \(target), which does not exist"))
                 }
+                if resolvedRecord != record {
+                    entries.setOverride(record.path, MergedEntry(record: resolvedRecord, layer: index))
+                    continue
+                }
             }
-            insert(MergedEntry(record: record, layer: index))
+            entries.set(record.path, layer: index, position: position)
         }
+        if !replaced.isEmpty {
+            let view = entries
+            entries.remove(view.paths { path, slot in
+                guard let dir = ImagePath.firstAncestor(of: path, where: { replaced[$0] != nil }), let position = replaced[dir] else { return false }
+                let entry = view.entry(at: slot)
+                return entry.layer < index || (entry.layer == index && entry.record.order < layer.entries[position].order)
+            })
+        }
+        if layer.entries.contains(where: { $0.type == .symlink }) { entries.hasSymlinks = true }
+    }
+}
+
+/// The paths of a merged filesystem, each mapped to its entry. Entries are not copied out of the
+/// layers: the view keeps the layers' record arrays (shared, copy-on-write) and, per path, where
+/// its final record sits, so a 50,000-file image costs a dictionary of small slots, not a second
+/// copy of every record.
+public struct MergedEntries: Sendable, Sequence, Equatable {
+    /// Where a path's record is: a layer and a position in its entries, or an override.
+    public struct Slot: Sendable, Hashable {
+        var layer: UInt32
+        var position: UInt32
+        static let overrideLayer = UInt32.max
+    }
+
+    private var layers: [[FileRecord]]
+    /// Entries that are not a layer's record as stored: hardlinks with their target resolved,
+    /// and every entry of a view restored from a snapshot.
+    private var overrides: [MergedEntry] = []
+    private(set) var slots: [String: Slot] = [:]
+    /// Whether any layer applied so far wrote a symlink (the write-through check needs none otherwise).
+    var hasSymlinks = false
+
+    init(layers: [[FileRecord]]) {
+        self.layers = layers
+    }
+
+    mutating func reserve(_ count: Int) { slots.reserveCapacity(count) }
+
+    func record(at slot: Slot) -> FileRecord {
+        slot.layer == Slot.overrideLayer ? overrides[Int(slot.position)].record : layers[Int(slot.layer)][Int(slot.position)]
+    }
+
+    func type(at slot: Slot) -> EntryType {
+        slot.layer == Slot.overrideLayer ? overrides[Int(slot.position)].record.type : layers[Int(slot.layer)][Int(slot.position)].type
+    }
+
+    /// The paths whose entry has the given type (reads only the type of each entry).
+    public func paths(ofType type: EntryType) -> [String] {
+        slots.compactMap { self.type(at: $0.value) == type ? $0.key : nil }
+    }
+
+    func entry(at slot: Slot) -> MergedEntry {
+        slot.layer == Slot.overrideLayer ? overrides[Int(slot.position)]
+            : MergedEntry(record: layers[Int(slot.layer)][Int(slot.position)], layer: Int(slot.layer))
+    }
+
+    mutating func set(_ path: String, layer: Int, position: Int) {
+        slots[path] = Slot(layer: UInt32(layer), position: UInt32(position))
+    }
+
+    mutating func setOverride(_ path: String, _ entry: MergedEntry) {
+        overrides.append(entry)
+        slots[path] = Slot(layer: Slot.overrideLayer, position: UInt32(overrides.count - 1))
+    }
+
+    /// The paths for which `test` is true.
+    func paths(where test: (String, Slot) -> Bool) -> [String] {
+        slots.compactMap { test($0.key, $0.value) ? $0.key : nil }
+    }
+
+    /// Removes paths (overrides stay allocated; they are few).
+    mutating func remove(_ paths: [String]) {
+        for path in paths { slots.removeValue(forKey: path) }
+    }
+
+    /// The entry at a path.
+    public subscript(path: String) -> MergedEntry? {
+        slots[path].map(entry(at:))
+    }
+
+    /// Whether the view has a path.
+    public func contains(_ path: String) -> Bool { slots[path] != nil }
+
+    /// How many paths.
+    public var count: Int { slots.count }
+
+    /// Whether the view is empty.
+    public var isEmpty: Bool { slots.isEmpty }
+
+    /// The paths, unordered.
+    public var keys: Dictionary<String, Slot>.Keys { slots.keys }
+
+    /// An empty view.
+    public static var empty: MergedEntries { MergedEntries(layers: []) }
+
+    /// The view as a plain dictionary (copies every entry: for tests and small views).
+    public var dictionary: [String: MergedEntry] {
+        Dictionary(uniqueKeysWithValues: slots.map { ($0.key, entry(at: $0.value)) })
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate var base: Dictionary<String, Slot>.Iterator
+        fileprivate let owner: MergedEntries
+        public mutating func next() -> (key: String, value: MergedEntry)? {
+            guard let (path, slot) = base.next() else { return nil }
+            return (path, owner.entry(at: slot))
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: slots.makeIterator(), owner: self) }
+
+    public var underestimatedCount: Int { slots.count }
+
+    /// Dictionary-like transformation of the values.
+    public func mapValues<T>(_ transform: (MergedEntry) throws -> T) rethrows -> [String: T] {
+        var out: [String: T] = [:]
+        out.reserveCapacity(slots.count)
+        for (path, slot) in slots { out[path] = try transform(entry(at: slot)) }
+        return out
+    }
+
+    /// The same paths with the same entries.
+    public static func == (a: MergedEntries, b: MergedEntries) -> Bool {
+        guard a.count == b.count else { return false }
+        for (path, slot) in a.slots {
+            guard let other = b.slots[path], a.entry(at: slot) == b.entry(at: other) else { return false }
+        }
+        return true
     }
 }

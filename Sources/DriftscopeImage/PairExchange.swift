@@ -39,6 +39,28 @@ public final class PairExchange: @unchecked Sendable {
         self.fileLimit = fileLimit
     }
 
+    /// What a walk should do with the bytes of a file while it hashes them.
+    public enum Claim: Sendable {
+        /// Keep nothing: the file is too large, the budget is spent, or the other side holds no
+        /// bytes to pair them with (the second pass reads such files if they differ).
+        case none
+        /// The other side has not reached the file: collect its bytes, the other side may differ.
+        case collect
+        /// The other side's bytes: compare while streaming, and collect only from where they differ.
+        case compare(Data)
+    }
+
+    /// What the walk of `side` should do with the bytes of a file (see `Claim`).
+    public func claim(side: Int, position: Int, path: String, size: Int64) -> Claim {
+        guard size <= fileLimit else { return .none }
+        return lock.withLock {
+            if let other = pending[Key(position: position, path: path)], other.side != side {
+                return other.content.map(Claim.compare) ?? .none
+            }
+            return pendingBytes + Int(size) <= pendingBudget ? .collect : .none
+        }
+    }
+
     /// Whether the walk of `side` should keep the bytes of this file while hashing it.
     public func wantsContent(side: Int, position: Int, path: String, size: Int64) -> Bool {
         guard size <= fileLimit else { return false }
@@ -51,16 +73,21 @@ public final class PairExchange: @unchecked Sendable {
     /// Records a file seen by `side` (0 for A, 1 for B) with its digest and, when kept, its bytes
     /// (copied only when they are held: most files match the other side's digest and are not).
     public func offer(side: Int, position: Int, path: String, digest: Digest, content bytes: UnsafeRawBufferPointer?) {
-        func copy() -> Data? { bytes.map { Data($0) } }
+        offer(side: side, position: position, path: path, digest: digest, data: bytes.map { Data($0) })
+    }
+
+    /// Records a file seen by `side` with its digest and, when collected, its bytes (held as they
+    /// are, without a copy, while the budgets allow).
+    public func offer(side: Int, position: Int, path: String, digest: Digest, data: Data?) {
         let key = Key(position: position, path: path)
         lock.withLock {
             if let other = pending[key], other.side != side {
                 pending.removeValue(forKey: key)
                 pendingBytes -= other.content?.count ?? 0
                 guard other.digest != digest else { return }
-                let size = (other.content?.count ?? 0) + (bytes?.count ?? 0)
+                let size = (other.content?.count ?? 0) + (data?.count ?? 0)
                 let room = keptBytes + size <= keptBudget
-                let mine = room ? copy() : nil
+                let mine = room ? data : nil
                 if room { keptBytes += size }
                 kept[key] = side == 0 ? (mine, room ? other.content : nil) : (room ? other.content : nil, mine)
                 return
@@ -68,7 +95,7 @@ public final class PairExchange: @unchecked Sendable {
             // First to arrive (or a later duplicate of the path in the same layer: it replaces).
             if let earlier = pending.removeValue(forKey: key) { pendingBytes -= earlier.content?.count ?? 0 }
             var held: Data?
-            if let b = bytes, pendingBytes + b.count <= pendingBudget { held = copy() }
+            if let data, pendingBytes + data.count <= pendingBudget { held = data }
             pendingBytes += held?.count ?? 0
             pending[key] = Pending(side: side, digest: digest, content: held)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftscopeArchive
 import DriftscopeCompare
 import DriftscopeImage
 import DriftscopeReport
@@ -54,6 +55,7 @@ struct CompareCommand: AsyncParsableCommand {
         common.clearProgress()
         emit(comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose,
              maxReportSize: common.maxReportSize)
+        Trace.mark("reports written")
         throw ExitCode(verdictExitCode(comparison.verdict, failOn: failOn))
     }
 }

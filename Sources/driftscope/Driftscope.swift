@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftscopeArchive
 import DriftscopeCompare
 import DriftscopeImage
 import Foundation
@@ -21,6 +22,8 @@ struct Driftscope: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        Allocator.tuneForLargeImages()
+        Trace.mark("started")
         do {
             var command = try Driftscope.parseAsRoot()
             if var async = command as? AsyncParsableCommand {
