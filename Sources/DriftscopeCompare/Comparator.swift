@@ -97,7 +97,7 @@ public enum Comparator {
         do {
             indexes = try await indexer.index(walkJobs)
             for exchange in exchanges.values { exchange.finishWalks() }
-            Trace.mark("walked \(walkJobs.count) layers")
+            Trace.mark("walked \(walkJobs.count) layers; " + exchanges.values.map(\.claimCounts.description).joined(separator: "; "))
             try await verifyBlobs(hashJobs, concurrency: options.concurrency)
         } catch let error as InputError {
             throw error

@@ -69,8 +69,10 @@ extension PreparedImage {
         var orders: [[String]]?
         if indexes != nil && layerIndexes.count == image.layers.count {
             let fs = MergedFilesystem(layers: layerIndexes)
+            Trace.mark("merged \(fs.entries.count) paths")
             filesystem = fs
             inventory = PackageDatabase.inventory(files: fs.captured)
+            Trace.mark("read \(fs.captured.count) package database files")
             findings = layerIndexes.flatMap(\.findings) + fs.findings
             orders = layerIndexes.map { $0.entries.map(\.path) } // entries are kept in tar order
         }

@@ -20,7 +20,13 @@ public struct LayerWalker: Sendable {
     /// offers every file to the exchange shared with the walk of the other image's layer.
     public func walk(_ layer: LayerRef, source: String, pairing: Pairing? = nil) throws(InputError) -> LayerIndex {
         do {
-            return try walkUnchecked(layer, source: source, pairing: pairing)
+            do {
+                return try walkUnchecked(layer, source: source, pairing: pairing)
+            } catch {
+                // The other walk must not wait for files this one can no longer settle.
+                pairing.map { $0.exchange.abandon(side: $0.side, position: $0.position) }
+                throw error
+            }
         } catch let error as InputError {
             throw error
         } catch let error as ArchiveError {
@@ -76,6 +82,7 @@ public struct LayerWalker: Sendable {
             while let header = try tar.nextHeader() {
                 try state.take(header, reader: tar)
             }
+            state.collectSettled(wait: true)
             // The diff_id covers the whole decompressed stream, including what follows the end
             // marker (an eStargz footer).
             try decompressed.drain()
@@ -111,6 +118,10 @@ private struct WalkState {
     var symlinks: Set<String> = []
     /// Where each path's latest entry is in `entries` (hardlink targets, duplicates).
     var positions: [String: Int] = [:]
+    /// Files whose bytes the other walk is comparing with its own: path → (entry, bytes).
+    var unsettled: [String: (Int, Data)] = [:]
+    /// Whether any file of this layer was left to the other walk (its hardlinks may lack a digest).
+    var anyUnsettled = false
     var superseded: Set<Int> = []
     var duplicates: Set<String> = []
     var count = 0
@@ -198,6 +209,7 @@ private struct WalkState {
         }
         positions[path] = entries.count
         entries.append(record)
+        if !unsettled.isEmpty { collectSettled(wait: false) }
     }
 
     mutating func hashContent(of record: inout FileRecord, reader: ArchiveReader) throws {
@@ -213,20 +225,23 @@ private struct WalkState {
         var claim = pairing.map { $0.exchange.claim(side: $0.side, position: $0.position, path: record.path, size: record.size) } ?? .none
         var collected: Data?
         if case .collect = claim { collected = Data(capacity: Int(record.size)) }
+        // While the bytes equal the other side's, hashing waits: equal to the end, they have the
+        // other side's digest (identical bytes, identical SHA-256); at the first difference the
+        // equal prefix is hashed from the other side's copy and hashing goes on from there.
+        // Collected bytes are hashed once the file is read, and only if the other side has no
+        // equal copy (see `PairExchange.settle`). (A `.pyc` also needs its body digest, which the
+        // other side does not leave: hashed as usual.)
+        var deferred = false
+        switch claim {
+        case .compare, .collect: deferred = !isPyc
+        case .none: break
+        }
+        let collectedFromStart: Bool
+        if case .collect = claim { collectedFromStart = true } else { collectedFromStart = false }
         var position: Int64 = 0
         let zeros = self.zeros
         func feed(_ chunk: UnsafeRawBufferPointer) {
-            hasher.update(chunk)
-            if let body {
-                // Hash all but the first 16 bytes (the PEP 552 header).
-                let skip = max(0, min(Int64(chunk.count), 16 - position))
-                if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
-            }
-            if keep { kept.append(chunk.bindMemory(to: UInt8.self)) }
-            switch claim {
-            case .none: break
-            case .collect: collected!.append(chunk.bindMemory(to: UInt8.self))
-            case .compare(let other):
+            if case .compare(let other, _) = claim {
                 let start = Int(position)
                 let same = start + chunk.count <= other.count && other.withUnsafeBytes { o in
                     chunk.count == 0 || memcmp(o.baseAddress! + start, chunk.baseAddress!, chunk.count) == 0
@@ -234,11 +249,22 @@ private struct WalkState {
                 if !same {
                     var own = Data(capacity: Int(record.size))
                     own.append(other.prefix(start))
-                    own.append(chunk.bindMemory(to: UInt8.self))
                     collected = own
                     claim = .collect
+                    if deferred {
+                        own.withUnsafeBytes { hasher.update($0) }
+                        deferred = false
+                    }
                 }
             }
+            if !deferred { hasher.update(chunk) }
+            if let body {
+                // Hash all but the first 16 bytes (the PEP 552 header).
+                let skip = max(0, min(Int64(chunk.count), 16 - position))
+                if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
+            }
+            if keep { kept.append(chunk.bindMemory(to: UInt8.self)) }
+            if case .collect = claim { collected!.append(chunk.bindMemory(to: UInt8.self)) }
             position += Int64(chunk.count)
         }
         try reader.forEachBlock { block, offset in
@@ -253,13 +279,62 @@ private struct WalkState {
             let n = Int(min(Int64(zeros.count), record.size - position))
             zeros.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        // Equal so far but shorter than the other side's: its bytes are a prefix of the other's.
-        if case .compare(let other) = claim, Int(position) != other.count { collected = Data(other.prefix(Int(position))) }
-        record.digest = hasher.finalize()
+        var offered = false
+        if case .compare(let other, let otherDigest) = claim {
+            if Int(position) == other.count {
+                // Byte for byte the other side's file.
+                record.digest = deferred ? otherDigest : hasher.finalize()
+            } else {
+                // Equal so far but shorter: a proper prefix of the other side's bytes.
+                let own = Data(other.prefix(Int(position)))
+                if deferred { hasher.update(own) }
+                collected = own
+                record.digest = hasher.finalize()
+            }
+        } else if collectedFromStart && deferred, let pairing, let bytes = collected {
+            switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
+            case .digest(let digest):
+                record.digest = digest
+                offered = true
+            case .hash:
+                hasher.update(bytes)
+                record.digest = hasher.finalize()
+            case .deferred:
+                // The other walk settles it; the record's digest is filled in before the index is returned.
+                record.digest = nil
+                unsettled[record.path] = (entries.count, bytes)
+                anyUnsettled = true
+                offered = true
+            }
+        } else {
+            record.digest = hasher.finalize()
+        }
         record.pycBodyDigest = body?.finalize()
         if keep { captured[record.path] = kept }
-        if let pairing, let digest = record.digest {
+        if let pairing, !offered, let digest = record.digest {
             pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest, data: collected)
+        }
+    }
+
+    /// Fills in the digests the other walk settled for files this one left to it; with `wait`,
+    /// waits for the rest (hashing itself whatever the other walk could not settle).
+    mutating func collectSettled(wait: Bool) {
+        guard let pairing, anyUnsettled else { return }
+        let found = wait
+            ? pairing.exchange.awaitSettled(side: pairing.side, position: pairing.position, paths: Set(unsettled.keys))
+            : pairing.exchange.takeSettled(side: pairing.side, position: pairing.position)
+        for (path, digest) in found {
+            guard let (index, _) = unsettled.removeValue(forKey: path) else { continue }
+            entries[index].digest = digest
+        }
+        guard wait else { return }
+        for (index, bytes) in unsettled.values { entries[index].digest = SHA256Hasher.hash(bytes) }
+        unsettled.removeAll()
+        // Hardlinks in this layer to a file settled late took no digest from it.
+        for i in entries.indices where entries[i].type == .hardlink && entries[i].digest == nil {
+            if let target = entries[i].linkTarget, let t = positions[target], entries[t].type == .file {
+                entries[i].digest = entries[t].digest
+            }
         }
     }
 

@@ -10,8 +10,9 @@ import Foundation
 /// are kept. Whatever is not caught here (layers that do not line up, files beyond the budgets or
 /// the size limit) is read again in the targeted second pass, exactly as before.
 public final class PairExchange: @unchecked Sendable {
-    // All state is behind `lock`: the two walks run on different threads.
-    private let lock = NSLock()
+    // All state is behind `lock`: the two walks run on different threads. A walk waits on it
+    // (at its end only) for files the other walk settles for it.
+    private let lock = NSCondition()
     /// The most bytes held for files the other side has not reached yet.
     public let pendingBudget: Int
     /// The most bytes kept for files that differ.
@@ -46,8 +47,9 @@ public final class PairExchange: @unchecked Sendable {
         case none
         /// The other side has not reached the file: collect its bytes, the other side may differ.
         case collect
-        /// The other side's bytes: compare while streaming, and collect only from where they differ.
-        case compare(Data)
+        /// The other side's bytes and their SHA-256: compare while streaming, and collect only from
+        /// where they differ. Bytes equal to the end have the same digest, which need not be computed.
+        case compare(Data, Digest)
     }
 
     /// What the walk of `side` should do with the bytes of a file (see `Claim`).
@@ -55,11 +57,25 @@ public final class PairExchange: @unchecked Sendable {
         guard size <= fileLimit else { return .none }
         return lock.withLock {
             if let other = pending[Key(position: position, path: path)], other.side != side {
-                return other.content.map(Claim.compare) ?? .none
+                if other.content == nil { counts.secondWithoutBytes += 1 } else { counts.compared += 1 }
+                return other.content.map { Claim.compare($0, other.digest) } ?? .none
             }
-            return pendingBytes + Int(size) <= pendingBudget ? .collect : .none
+            if pendingBytes + Int(size) <= pendingBudget { counts.collected += 1; return .collect }
+            counts.overBudget += 1
+            return .none
         }
     }
+
+    /// How the claims went (for the trace).
+    public struct Counts: Sendable, CustomStringConvertible {
+        public var collected = 0, compared = 0, secondWithoutBytes = 0, overBudget = 0, settledLater = 0
+        public var description: String {
+            "exchange: \(collected) collected (\(settledLater) left to the other side to hash), \(compared) compared, \(secondWithoutBytes) with nothing to compare, \(overBudget) over the pending budget"
+        }
+    }
+    private var counts = Counts()
+    /// How the claims went so far.
+    public var claimCounts: Counts { lock.withLock { counts } }
 
     /// Whether the walk of `side` should keep the bytes of this file while hashing it.
     public func wantsContent(side: Int, position: Int, path: String, size: Int64) -> Bool {
@@ -77,9 +93,36 @@ public final class PairExchange: @unchecked Sendable {
     }
 
     /// Records a file seen by `side` with its digest and, when collected, its bytes (held as they
-    /// are, without a copy, while the budgets allow).
+    /// are, without a copy, while the budgets allow). Settles the other side's copy of the file
+    /// when that side is waiting on this one (see `settle`).
     public func offer(side: Int, position: Int, path: String, digest: Digest, data: Data?) {
         let key = Key(position: position, path: path)
+        let waiter: Waiter? = lock.withLock {
+            if hashing[key] == side { hashing.removeValue(forKey: key) }
+            guard let w = waiting[key], w.side != side else { return nil }
+            waiting.removeValue(forKey: key)
+            return w
+        }
+        if let waiter {
+            // The other side collected the same file and left it to this one: equal bytes have this
+            // digest; different bytes are hashed here, and both versions kept for the diff.
+            let equal = data == waiter.data
+            let theirs = equal ? digest : SHA256Hasher.hash(waiter.data)
+            lock.withLock {
+                settled[Waiter.Slot(side: waiter.side, key: key)] = theirs
+                if !equal {
+                    let size = (data?.count ?? 0) + waiter.data.count
+                    if data != nil, keptBytes + size <= keptBudget {
+                        keptBytes += size
+                        kept[key] = side == 0 ? (data, waiter.data) : (waiter.data, data)
+                    } else {
+                        kept[key] = (nil, nil)
+                    }
+                }
+                lock.broadcast()
+            }
+            return
+        }
         lock.withLock {
             if let other = pending[key], other.side != side {
                 pending.removeValue(forKey: key)
@@ -101,6 +144,107 @@ public final class PairExchange: @unchecked Sendable {
         }
     }
 
+    // MARK: files both walks collected at once
+
+    /// What a walk that collected a file's bytes without hashing them should do (see `settle`).
+    public enum Settlement: Sendable, Equatable {
+        /// The other side's bytes are the same: they have this digest, and nothing is left to do.
+        case digest(Digest)
+        /// Hash the bytes, then `offer` the digest (which settles the other side if it waits).
+        case hash
+        /// The other side is hashing its copy: it settles this one too. Collect the digest with
+        /// `takeSettled` as the walk goes, and `awaitSettled` at its end.
+        case deferred
+    }
+
+    private struct Waiter {
+        var side: Int
+        var data: Data
+        struct Slot: Hashable {
+            var side: Int
+            var key: Key
+        }
+    }
+    /// Files being hashed now, by the side hashing them.
+    private var hashing: [Key: Int] = [:]
+    /// Files whose bytes one side collected while the other hashed its copy.
+    private var waiting: [Key: Waiter] = [:]
+    /// Digests found for waiting files.
+    private var settled: [Waiter.Slot: Digest] = [:]
+    /// Walks that stopped early (an error): their partners must not wait for them.
+    private var abandoned: Set<Waiter.Slot> = []
+
+    /// Two walks at the same speed reach a large file together and both collect its bytes: one
+    /// of them need hash them. The first to finish the file hashes; the second leaves its bytes
+    /// and goes on, and the first compares them with its own when it offers its digest.
+    public func settle(side: Int, position: Int, path: String, data: Data) -> Settlement {
+        let key = Key(position: position, path: path)
+        enum Seen { case offered(Data, Digest), beingHashed, nobody }
+        let seen: Seen = lock.withLock {
+            if let other = pending[key], other.side != side {
+                return other.content.map { Seen.offered($0, other.digest) } ?? .nobody
+            }
+            if let by = hashing[key], by != side, !abandoned.contains(Waiter.Slot(side: by, key: Key(position: position, path: ""))) {
+                waiting[key] = Waiter(side: side, data: data)
+                counts.settledLater += 1
+                return .beingHashed
+            }
+            hashing[key] = side
+            return .nobody
+        }
+        switch seen {
+        case .offered(let theirs, let digest):
+            guard theirs == data else { return .hash }
+            offer(side: side, position: position, path: path, digest: digest, data: nil)
+            return .digest(digest)
+        case .beingHashed:
+            return .deferred
+        case .nobody:
+            return .hash
+        }
+    }
+
+    /// The digests settled so far for `side`'s deferred files at `position`, by path (each once).
+    public func takeSettled(side: Int, position: Int) -> [String: Digest] {
+        lock.withLock {
+            guard !settled.isEmpty else { return [:] }
+            var out: [String: Digest] = [:]
+            for (slot, digest) in settled where slot.side == side && slot.key.position == position { out[slot.key.path] = digest }
+            for path in out.keys { settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) }
+            return out
+        }
+    }
+
+    /// Waits until every one of `paths` that `side` deferred at `position` is settled, or its
+    /// partner walk stopped; returns the digests found (the caller hashes the rest itself).
+    public func awaitSettled(side: Int, position: Int, paths: Set<String>) -> [String: Digest] {
+        lock.withLock {
+            var out: [String: Digest] = [:]
+            while true {
+                for path in paths where out[path] == nil {
+                    if let digest = settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) {
+                        out[path] = digest
+                    }
+                }
+                let open = paths.filter { out[$0] == nil && waiting[Key(position: position, path: $0)]?.side == side }
+                if open.isEmpty { return out }
+                lock.wait()
+            }
+        }
+    }
+
+    /// A walk that stops early (an error): its partner hashes what it left to it.
+    public func abandon(side: Int, position: Int) {
+        lock.withLock {
+            abandoned.insert(Waiter.Slot(side: side, key: Key(position: position, path: "")))
+            for (key, by) in hashing where by == side && key.position == position {
+                hashing.removeValue(forKey: key)
+                if let w = waiting[key], w.side != side { waiting.removeValue(forKey: key) }
+            }
+            lock.broadcast()
+        }
+    }
+
     /// The two versions of a file that differed at `position`, when both were kept.
     public func contents(position: Int, path: String) -> (a: Data, b: Data)? {
         lock.withLock {
@@ -114,6 +258,9 @@ public final class PairExchange: @unchecked Sendable {
         lock.withLock {
             pending.removeAll()
             pendingBytes = 0
+            hashing.removeAll()
+            waiting.removeAll()
+            settled.removeAll()
         }
     }
 }

@@ -61,3 +61,117 @@ struct PairExchangeTests {
         #expect(x.contents(position: 0, path: "/etc/same") == nil)
     }
 }
+
+@Suite("Pair exchange: one hash for files both walks hold")
+struct PairExchangeSettleTests {
+    let same = Data(repeating: 7, count: 1000)
+    let other = Data(repeating: 8, count: 1000)
+
+    @Test("the first walk to finish a file hashes it; the second is settled by it without hashing")
+    func secondIsSettled() {
+        let x = PairExchange()
+        #expect(x.settle(side: 0, position: 0, path: "/f", data: same) == .hash)
+        #expect(x.settle(side: 1, position: 0, path: "/f", data: same) == .deferred)
+        x.offer(side: 0, position: 0, path: "/f", digest: SHA256Hasher.hash(same), data: same)
+        #expect(x.takeSettled(side: 1, position: 0) == ["/f": SHA256Hasher.hash(same)])
+        #expect(x.takeSettled(side: 1, position: 0).isEmpty, "each settlement is taken once")
+        #expect(x.contents(position: 0, path: "/f") == nil, "equal files keep nothing")
+    }
+
+    @Test("different bytes are hashed by the settling walk, and both versions are kept for the diff")
+    func differentBytes() {
+        let x = PairExchange()
+        #expect(x.settle(side: 1, position: 2, path: "/f", data: other) == .hash)
+        #expect(x.settle(side: 0, position: 2, path: "/f", data: same) == .deferred)
+        x.offer(side: 1, position: 2, path: "/f", digest: SHA256Hasher.hash(other), data: other)
+        #expect(x.awaitSettled(side: 0, position: 2, paths: ["/f"]) == ["/f": SHA256Hasher.hash(same)])
+        let pair = x.contents(position: 2, path: "/f")
+        #expect(pair?.a == same && pair?.b == other)
+    }
+
+    @Test("a file the other walk already offered is compared, not hashed")
+    func alreadyOffered() {
+        let x = PairExchange()
+        x.offer(side: 0, position: 0, path: "/f", digest: SHA256Hasher.hash(same), data: same)
+        #expect(x.settle(side: 1, position: 0, path: "/f", data: same) == .digest(SHA256Hasher.hash(same)))
+        x.offer(side: 0, position: 0, path: "/g", digest: SHA256Hasher.hash(same), data: same)
+        #expect(x.settle(side: 1, position: 0, path: "/g", data: other) == .hash, "different bytes: hash them")
+    }
+
+    @Test("a walk that stops early releases the files left to it: the waiting walk hashes them itself")
+    func abandoned() {
+        let x = PairExchange()
+        #expect(x.settle(side: 0, position: 1, path: "/f", data: same) == .hash)
+        #expect(x.settle(side: 1, position: 1, path: "/f", data: same) == .deferred)
+        x.abandon(side: 0, position: 1)
+        #expect(x.awaitSettled(side: 1, position: 1, paths: ["/f"]).isEmpty)
+        #expect(x.settle(side: 1, position: 1, path: "/g", data: same) == .hash, "nobody is waited for after that")
+    }
+
+    /// Files of every size class, equal and different, so that the walks race on some (both collect)
+    /// and follow each other on others (compare while streaming).
+    static func layers() -> (FixtureLayer, FixtureLayer) {
+        var rng = SplitMix(seed: 42)
+        var a: [FixtureEntry] = [.dir("d")]
+        var b: [FixtureEntry] = [.dir("d")]
+        for i in 0..<300 {
+            let size = [0, 1, 15, 16, 17, 4095, 70_000, 300_000, 1_100_000][i % 9]
+            var bytes = [UInt8](repeating: 0, count: size)
+            for j in bytes.indices { bytes[j] = UInt8(truncatingIfNeeded: rng.next()) }
+            let data = Data(bytes)
+            a.append(.file("d/f\(i)" + (i % 10 == 3 ? ".pyc" : ""), data: data))
+            var changed = data
+            if i % 7 == 0, !changed.isEmpty { changed[changed.count - 1] ^= 1 } // last byte differs
+            if i % 11 == 0 { changed.append(0) } // longer: A's bytes are a prefix of B's
+            if i % 13 == 0, !changed.isEmpty { changed = changed.dropLast() } // shorter
+            b.append(.file("d/f\(i)" + (i % 10 == 3 ? ".pyc" : ""), data: changed))
+            if i % 50 == 0 { a.append(.hardlink("d/link\(i)", target: "d/f\(i)")); b.append(.hardlink("d/link\(i)", target: "d/f\(i)")) }
+        }
+        return (FixtureLayer(a), FixtureLayer(b))
+    }
+
+    @Test("walks paired side by side record the digests of unpaired walks, whatever the interleaving")
+    func pairedWalksAgreeWithUnpairedOnes() async throws {
+        let dir = try TemporaryDirectory(prefix: "pair-settle")
+        let (la, lb) = Self.layers()
+        let wa = try FixtureWriter.write(FixtureImage(layers: [la]), as: .ociLayout, to: dir.path("a"))
+        let wb = try FixtureWriter.write(FixtureImage(layers: [lb]), as: .ociLayout, to: dir.path("b"))
+        let refA = try #require(try ImageLoader.load(path: wa.url.path).present.first?.layers.first)
+        let refB = try #require(try ImageLoader.load(path: wb.url.path).present.first?.layers.first)
+        let alone = (try LayerWalker().walk(refA, source: "a"), try LayerWalker().walk(refB, source: "b"))
+        func digests(_ index: LayerIndex) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: index.entries.map { ($0.path, "\($0.digest?.description ?? "-") \($0.pycBodyDigest?.description ?? "-")") })
+        }
+        for round in 0..<6 {
+            // Small budgets in some rounds: files the exchange cannot hold go the plain way.
+            let x = round % 2 == 0 ? PairExchange() : PairExchange(pendingBudget: 400_000, keptBudget: 200_000)
+            async let pa = Task.detached { try LayerWalker().walk(refA, source: "a", pairing: Pairing(exchange: x, side: 0, position: 0)) }.value
+            async let pb = Task.detached { try LayerWalker().walk(refB, source: "b", pairing: Pairing(exchange: x, side: 1, position: 0)) }.value
+            let (ia, ib) = try await (pa, pb)
+            func mismatches(_ x: [String: String], _ y: [String: String]) -> [String] {
+                Set(x.keys).union(y.keys).filter { x[$0] != y[$0] }.sorted().map { "\($0): \(x[$0] ?? "absent") vs \(y[$0] ?? "absent")" }
+            }
+            #expect(mismatches(digests(ia), digests(alone.0)) == [], "round \(round), A")
+            #expect(mismatches(digests(ib), digests(alone.1)) == [], "round \(round), B")
+            x.finishWalks()
+            // What the exchange kept for a differing file is each side's exact bytes.
+            if let pair = x.contents(position: 0, path: "/d/f7") {
+                #expect(SHA256Hasher.hash(pair.a) == ia.entries.first { $0.path == "/d/f7" }?.digest)
+                #expect(SHA256Hasher.hash(pair.b) == ib.entries.first { $0.path == "/d/f7" }?.digest)
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for test bytes.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
