@@ -67,7 +67,7 @@ public struct MergedFilesystem: Sendable {
                 // An entry below a path that a lower layer made a symlink is written through that link.
                 if let link = ImagePath.firstAncestor(of: record.path, where: { ancestor in
                     guard let slot = self.entries.slots[ancestor] else { return false }
-                    return Int(slot.layer) < index && self.entries.record(at: slot).type == .symlink
+                    return Int(slot.layer) < index && self.entries.type(at: slot) == .symlink
                 }) {
                     let linkLayer = entries[link]?.layer ?? index
                     findings.append(Finding(kind: .writeThroughSymlink, path: record.path, layer: index,

@@ -56,7 +56,8 @@ struct CompareCommand: AsyncParsableCommand {
         emit(comparison, format: format, html: html, text: text, json: json, markdown: markdown, verbose: common.verbose,
              maxReportSize: common.maxReportSize)
         Trace.mark("reports written")
-        throw ExitCode(verdictExitCode(comparison.verdict, failOn: failOn))
+        // The process ends here: tearing down tens of thousands of differences first is wasted work.
+        withExtendedLifetime(comparison) { Foundation.exit(verdictExitCode(comparison.verdict, failOn: failOn)) }
     }
 }
 
