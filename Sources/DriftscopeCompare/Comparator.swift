@@ -45,6 +45,10 @@ public enum Comparator {
         Trace.mark("loaded both inputs")
         let (a, b) = try await prepareBoth(loadedA, loadedB, options: options)
         let comparison = await compare(a, b, options: options)
+        // Tearing down two merged filesystems (a hundred thousand records) is the last use of the
+        // sides: let another thread do it while the caller renders the reports.
+        let sides = Box((a, b))
+        Task.detached(priority: .background) { sides.release() }
         Trace.mark("compared")
         return comparison
     }
@@ -258,4 +262,12 @@ public enum Comparator {
             layers: platforms.flatMap(\.layers), differences: differences, packages: packages, findings: findings,
             summary: summary, platforms: platforms, rules: rules, policy: options.policy.source)
     }
+}
+
+/// Holds a value until `release`, so that its deallocation happens where `release` runs.
+private final class Box<Value: Sendable>: @unchecked Sendable {
+    // Written once in init and once in release, which only one task calls.
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+    func release() { value = nil }
 }

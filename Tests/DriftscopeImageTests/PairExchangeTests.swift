@@ -111,14 +111,18 @@ struct PairExchangeSettleTests {
     /// Files of every size class, equal and different, so that the walks race on some (both collect)
     /// and follow each other on others (compare while streaming).
     static func layers() -> (FixtureLayer, FixtureLayer) {
-        var rng = SplitMix(seed: 42)
+        // One pool of deterministic bytes (xorshift), files sliced from it at different offsets.
+        var word: UInt32 = 2_463_534_242
+        let pool = Data((0..<1_200_000).map { _ -> UInt8 in
+            word ^= word << 13; word ^= word >> 17; word ^= word << 5
+            return UInt8(truncatingIfNeeded: word)
+        })
         var a: [FixtureEntry] = [.dir("d")]
         var b: [FixtureEntry] = [.dir("d")]
         for i in 0..<300 {
             let size = [0, 1, 15, 16, 17, 4095, 70_000, 300_000, 1_100_000][i % 9]
-            var bytes = [UInt8](repeating: 0, count: size)
-            for j in bytes.indices { bytes[j] = UInt8(truncatingIfNeeded: rng.next()) }
-            let data = Data(bytes)
+            let start = (i * 997) % (pool.count - size + 1)
+            let data = Data(pool[start..<(start + size)])
             a.append(.file("d/f\(i)" + (i % 10 == 3 ? ".pyc" : ""), data: data))
             var changed = data
             if i % 7 == 0, !changed.isEmpty { changed[changed.count - 1] ^= 1 } // last byte differs
@@ -160,18 +164,5 @@ struct PairExchangeSettleTests {
                 #expect(SHA256Hasher.hash(pair.b) == ib.entries.first { $0.path == "/d/f7" }?.digest)
             }
         }
-    }
-}
-
-/// A small deterministic generator for test bytes.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
