@@ -130,7 +130,6 @@ public struct FileRecord: Sendable, Hashable {
             case "": return .plain
             case "./": return .dotSlash
             case "/": return .absoluteSlash
-            case ".": return .dot
             default: return .other
             }
         }

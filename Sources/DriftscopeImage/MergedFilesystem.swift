@@ -53,8 +53,10 @@ public struct MergedFilesystem: Sendable {
         if !layer.whiteouts.isEmpty {
             let opaque = Set(layer.whiteouts.filter(\.opaque).map(\.path))
             let deleted = Set(layer.whiteouts.filter { !$0.opaque }.map(\.path))
+            // An opaque root (`.wh..wh..opq` at the top) hides everything below it.
+            let opaqueRoot = opaque.contains("/")
             entries.remove(entries.paths { path, _ in
-                if deleted.contains(path) { return true }
+                if deleted.contains(path) || (opaqueRoot && path != "/") { return true }
                 return ImagePath.firstAncestor(of: path) { opaque.contains($0) || deleted.contains($0) } != nil
             })
         }

@@ -143,3 +143,31 @@ struct WhiteoutTests {
         #expect(walked.merged.entries["/srv/data/one"] == nil)
     }
 }
+
+@Suite("Merged view edge cases")
+struct MergedViewEdgeTests {
+    @Test("an opaque whiteout at the root hides every lower path")
+    func opaqueRoot() throws {
+        let walked = try WalkedImage([
+            lowerVar,
+            FixtureLayer([.raw(name: ".wh..wh..opq", content: Data()), .file("fresh", "f")]),
+        ])
+        #expect(walked.layers[1].whiteouts.map(\.path) == ["/"])
+        #expect(walked.merged.paths.filter { $0 != "/" } == ["/fresh"])
+    }
+
+    @Test("every spelling of a stored name survives the compact record and its stored form", arguments: [
+        ("/", ""), ("/", "./"), ("/", "/"), ("/", "."), ("/usr/bin", "usr/bin"), ("/usr/bin", "usr/bin/"),
+        ("/usr/bin", "./usr/bin"), ("/usr/bin", "./usr/bin/"), ("/usr/bin", "/usr/bin"), ("/usr/bin", "/usr/bin/"),
+        ("/usr/bin", "usr//bin"), ("/usr/bin", "./usr/./bin"), ("/usr/bin", "usr/sbin/../bin"), ("/é", "é"), ("/é", "./é/"),
+    ])
+    func rawNames(path: String, raw: String) throws {
+        var record = FileRecord(path: path, rawName: raw, type: .directory, mode: 0o755, uid: 0, gid: 0, size: 0)
+        #expect(record.rawName == raw)
+        let decoded = try JSONDecoder().decode(FileRecord.self, from: JSONEncoder().encode(record))
+        #expect(decoded == record && decoded.rawName == raw)
+        record.path = "/elsewhere"
+        #expect(record.rawName == raw, "moving a record keeps the name it was stored under")
+        #expect(record.hasSameRawName(as: record))
+    }
+}
