@@ -222,7 +222,11 @@ private struct WalkState {
         var kept = keep ? Data(capacity: Int(record.size)) : Data()
         // The pair exchange: collect the bytes for the other side, or compare with the bytes it
         // left, collecting only once they differ (most files are equal: no copy at all then).
-        var claim = pairing.map { $0.exchange.claim(side: $0.side, position: $0.position, path: record.path, size: record.size) } ?? .none
+        // A path stored twice in one layer goes the plain way: settlements are keyed by path.
+        var claim: PairExchange.Claim = .none
+        if let pairing, positions[record.path] == nil {
+            claim = pairing.exchange.claim(side: pairing.side, position: pairing.position, path: record.path, size: record.size)
+        }
         var collected: Data?
         if case .collect = claim { collected = Data(capacity: Int(record.size)) }
         // While the bytes equal the other side's, hashing waits: equal to the end, they have the
