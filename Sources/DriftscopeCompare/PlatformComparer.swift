@@ -125,21 +125,23 @@ struct FileComparer {
         paths.reserveCapacity(fa.count + fb.count)
         for path in fb.keys where !fa.contains(path) { paths.append(path) }
         paths.sort()
-        for path in paths {
-            let ea = fa[path], eb = fb[path]
-            switch (ea, eb) {
-            case (nil, let y?) where path == "/":
-                add(path, .added, rule: .tarFormat, ea: nil, eb: y, va: nil, vb: describe(y.record), explanation: Self.rootEntry)
-            case (let x?, nil) where path == "/":
-                add(path, .removed, rule: .tarFormat, ea: x, eb: nil, va: describe(x.record), vb: nil, explanation: Self.rootEntry)
-            case (nil, let y?):
-                add(path, .added, rule: .fileAdded, ea: nil, eb: y, va: nil, vb: describe(y.record))
-            case (let x?, nil):
-                add(path, .removed, rule: .fileRemoved, ea: x, eb: nil, va: describe(x.record), vb: nil)
-            case (let x?, let y?):
-                compareEntries(path, x, y, linkGroupsA, linkGroupsB)
-            default: break
-            }
+        Trace.mark("sorted \(paths.count) paths")
+        // Pairing is independent per path: on a large tree the two halves run on two cores and
+        // their differences are joined in path order.
+        if paths.count >= 20_000 && options.concurrency > 1 {
+            let half = paths.count / 2
+            let base = self
+            let lower = paths[..<half], upper = paths[half...]
+            async let left = base.pairing(lower, fa, fb, linkGroupsA, linkGroupsB, reserving: paths.count)
+            async let right = base.pairing(upper, fa, fb, linkGroupsA, linkGroupsB)
+            var (l, r) = await (left, right)
+            // The left half's array was sized for both: the right half is appended in place.
+            pending = l.pending + r.pending.map { $0 + l.differences.count }
+            l.differences.append(contentsOf: r.differences)
+            r.differences = []
+            differences = l.differences
+        } else {
+            (differences, pending) = pairing(paths[...], fa, fb, linkGroupsA, linkGroupsB)
         }
         Trace.mark("paired \(differences.count) path differences")
         entryOrder()
@@ -147,6 +149,33 @@ struct FileComparer {
         await secondPass()
         Trace.mark("second pass")
         return differences
+    }
+
+    /// The differences (and the content differences left for the second pass) of some paths.
+    func pairing(_ paths: ArraySlice<String>, _ fa: MergedEntries, _ fb: MergedEntries,
+                 _ linkGroupsA: [String: Set<String>], _ linkGroupsB: [String: Set<String>],
+                 reserving capacity: Int = 0) -> (differences: [Difference], pending: [Int]) {
+        var comparer = self
+        comparer.differences = []
+        comparer.differences.reserveCapacity(capacity)
+        comparer.pending = []
+        for path in paths {
+            let ea = fa[path], eb = fb[path]
+            switch (ea, eb) {
+            case (nil, let y?) where path == "/":
+                comparer.add(path, .added, rule: .tarFormat, ea: nil, eb: y, va: nil, vb: describe(y.record), explanation: Self.rootEntry)
+            case (let x?, nil) where path == "/":
+                comparer.add(path, .removed, rule: .tarFormat, ea: x, eb: nil, va: describe(x.record), vb: nil, explanation: Self.rootEntry)
+            case (nil, let y?):
+                comparer.add(path, .added, rule: .fileAdded, ea: nil, eb: y, va: nil, vb: describe(y.record))
+            case (let x?, nil):
+                comparer.add(path, .removed, rule: .fileRemoved, ea: x, eb: nil, va: describe(x.record), vb: nil)
+            case (let x?, let y?):
+                comparer.compareEntries(path, x, y, linkGroupsA, linkGroupsB)
+            default: break
+            }
+        }
+        return (comparer.differences, comparer.pending)
     }
 
     static let rootEntry = "Only one image stores an entry for the root directory ('./'); some tools write it and others do not, and the root exists either way."
@@ -399,6 +428,7 @@ struct FileComparer {
         async let fetchedA = ContentFetcher.fetch(a.resolved, wantA, expected: expectedA, limit: limit)
         async let fetchedB = ContentFetcher.fetch(b.resolved, wantB, expected: expectedB, limit: limit)
         let (contentA, contentB) = await (fetchedA.merging(caughtA) { x, _ in x }, fetchedB.merging(caughtB) { x, _ in x })
+        var inspect: [(index: Int, path: String, a: Data, b: Data)] = []
         for i in chosen {
             let path = differences[i].path
             guard let da = contentA[path], let db = contentB[path] else {
@@ -415,7 +445,32 @@ struct FileComparer {
                 }
                 continue
             }
-            if let (rule, why) = noiseRule(path, da, db) {
+            inspect.append((i, path, da, db))
+        }
+        // The content rules and diffs of different files are independent: spread over the cores.
+        let comparer = self
+        let contentDiffs = options.contentDiffs
+        let results = await withTaskGroup(of: (Int, (Rule, String)?, ContentDiff?).self) { group in
+            var next = 0
+            func launch() {
+                let item = inspect[next]
+                next += 1
+                group.addTask {
+                    (item.index, comparer.noiseRule(item.path, item.a, item.b),
+                     contentDiffs ? ContentDiffer.diff(path: item.path, a: item.a, b: item.b, limit: limit) : nil)
+                }
+            }
+            while next < inspect.count && next < max(1, options.concurrency) { launch() }
+            var out: [(Int, (Rule, String)?, ContentDiff?)] = []
+            while let result = await group.next() {
+                out.append(result)
+                if next < inspect.count { launch() }
+            }
+            return out
+        }
+        for (i, noise, diff) in results {
+            let path = differences[i].path
+            if let (rule, why) = noise {
                 differences[i].rule = rule.rawValue
                 differences[i].classification = .noise
                 differences[i].category = rule.rawValue
@@ -426,9 +481,7 @@ struct FileComparer {
                     differences[i].category = DifferenceKind.content.rawValue
                 }
             }
-            if options.contentDiffs {
-                differences[i].diff = ContentDiffer.diff(path: path, a: da, b: db, limit: limit)
-            }
+            if let diff { differences[i].diff = diff }
         }
     }
 

@@ -73,7 +73,66 @@ public struct Difference: Codable, Sendable, Equatable {
     /// The platform (`linux/amd64`) this difference belongs to.
     public var platform: String?
     /// What changed inside the file, when it was read again to show it.
-    public var diff: ContentDiff?
+    public var diff: ContentDiff? {
+        get { diffBox?.value }
+        set { diffBox = newValue.map(DiffBox.init) }
+    }
+    // A rebuild has tens of thousands of differences and a handful of diffs: kept out of line, the
+    // diff costs each difference 8 bytes instead of 120.
+    private var diffBox: DiffBox?
+
+    private final class DiffBox: Sendable {
+        let value: ContentDiff
+        init(_ value: ContentDiff) { self.value = value }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case path, kind, category, classification, rule, explanation, layerA, layerB, a, b, securityRelevant, package
+        case platform, diff
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        kind = try c.decode(DifferenceKind.self, forKey: .kind)
+        category = try c.decode(String.self, forKey: .category)
+        classification = try c.decode(Classification.self, forKey: .classification)
+        rule = try c.decode(String.self, forKey: .rule)
+        explanation = try c.decode(String.self, forKey: .explanation)
+        layerA = try c.decodeIfPresent(Int.self, forKey: .layerA)
+        layerB = try c.decodeIfPresent(Int.self, forKey: .layerB)
+        a = try c.decodeIfPresent(String.self, forKey: .a)
+        b = try c.decodeIfPresent(String.self, forKey: .b)
+        securityRelevant = try c.decode(Bool.self, forKey: .securityRelevant)
+        package = try c.decodeIfPresent(String.self, forKey: .package)
+        platform = try c.decodeIfPresent(String.self, forKey: .platform)
+        diff = try c.decodeIfPresent(ContentDiff.self, forKey: .diff)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(category, forKey: .category)
+        try c.encode(classification, forKey: .classification)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(explanation, forKey: .explanation)
+        try c.encodeIfPresent(layerA, forKey: .layerA)
+        try c.encodeIfPresent(layerB, forKey: .layerB)
+        try c.encodeIfPresent(a, forKey: .a)
+        try c.encodeIfPresent(b, forKey: .b)
+        try c.encode(securityRelevant, forKey: .securityRelevant)
+        try c.encodeIfPresent(package, forKey: .package)
+        try c.encodeIfPresent(platform, forKey: .platform)
+        try c.encodeIfPresent(diff, forKey: .diff)
+    }
+
+    public static func == (x: Difference, y: Difference) -> Bool {
+        x.path == y.path && x.kind == y.kind && x.category == y.category && x.classification == y.classification
+            && x.rule == y.rule && x.explanation == y.explanation && x.layerA == y.layerA && x.layerB == y.layerB
+            && x.a == y.a && x.b == y.b && x.securityRelevant == y.securityRelevant && x.package == y.package
+            && x.platform == y.platform && x.diff == y.diff
+    }
 
     public init(path: String, kind: DifferenceKind, category: String, classification: Classification, rule: String,
                 explanation: String, layerA: Int? = nil, layerB: Int? = nil, a: String? = nil, b: String? = nil,
@@ -81,7 +140,7 @@ public struct Difference: Codable, Sendable, Equatable {
         self.path = path; self.kind = kind; self.category = category; self.classification = classification
         self.rule = rule; self.explanation = explanation; self.layerA = layerA; self.layerB = layerB
         self.a = a; self.b = b; self.securityRelevant = securityRelevant; self.package = package
-        self.platform = platform; self.diff = diff
+        self.platform = platform; self.diffBox = diff.map(DiffBox.init)
     }
 }
 

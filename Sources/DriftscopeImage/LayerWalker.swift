@@ -83,6 +83,7 @@ public struct LayerWalker: Sendable {
                 try state.take(header, reader: tar)
             }
             state.collectSettled(wait: true)
+            Trace.mark("layer \(layer.index) of \(source): \(state.unhashedBytes >> 20) of \(state.fileBytes >> 20) MiB of file bytes took the other walk's digest")
             // The diff_id covers the whole decompressed stream, including what follows the end
             // marker (an eStargz footer).
             try decompressed.drain()
@@ -122,6 +123,9 @@ private struct WalkState {
     var unsettled: [String: (Int, Data)] = [:]
     /// Whether any file of this layer was left to the other walk (its hardlinks may lack a digest).
     var anyUnsettled = false
+    /// File bytes whose digest came from the other walk's equal copy, and all file bytes (for the trace).
+    var unhashedBytes: Int64 = 0
+    var fileBytes: Int64 = 0
     var superseded: Set<Int> = []
     var duplicates: Set<String> = []
     var count = 0
@@ -177,6 +181,7 @@ private struct WalkState {
         switch header.type {
         case .file:
             try hashContent(of: &record, reader: reader)
+            fileBytes += record.size
         case .symlink:
             let target = header.linkTarget ?? ""
             record.linkTarget = target
@@ -288,6 +293,7 @@ private struct WalkState {
             if Int(position) == other.count {
                 // Byte for byte the other side's file.
                 record.digest = deferred ? otherDigest : hasher.finalize()
+                if deferred { unhashedBytes += position }
             } else {
                 // Equal so far but shorter: a proper prefix of the other side's bytes.
                 let own = Data(other.prefix(Int(position)))
@@ -300,12 +306,14 @@ private struct WalkState {
             case .digest(let digest):
                 record.digest = digest
                 offered = true
+                unhashedBytes += position
             case .hash:
                 hasher.update(bytes)
                 record.digest = hasher.finalize()
             case .deferred:
                 // The other walk settles it; the record's digest is filled in before the index is returned.
                 record.digest = nil
+                unhashedBytes += position
                 unsettled[record.path] = (entries.count, bytes)
                 anyUnsettled = true
                 offered = true
