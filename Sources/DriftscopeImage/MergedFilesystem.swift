@@ -63,22 +63,39 @@ public struct MergedFilesystem: Sendable {
         // Directories of lower layers that this layer replaces with a non-directory: their lower
         // content goes (and that of this layer written before the replacement).
         var replaced: [String: Int] = [:]
-        for (position, record) in layer.entries.enumerated() {
-            let existing = entries.slots[record.path]
+        // Entries come grouped by folder: the write-through answer of one folder serves the next
+        // entries in it, until a lower-layer symlink is overwritten (the only change that alters it).
+        var checkedFolder: Substring?
+        var folderLink: String?
+        for position in layer.entries.indices {
+            let path = layer.entries[position].path
+            let type = layer.entries[position].type
+            let existing = entries.slots[path]
             if entries.hasSymlinks {
+                let folder = path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex)]
+                if folder != checkedFolder {
+                    checkedFolder = folder
+                    folderLink = ImagePath.firstAncestor(of: path, where: { ancestor in
+                        guard let slot = self.entries.slots[ancestor] else { return false }
+                        return Int(slot.layer) < index && self.entries.type(at: slot) == .symlink
+                    })
+                }
                 // An entry below a path that a lower layer made a symlink is written through that link.
-                if let link = ImagePath.firstAncestor(of: record.path, where: { ancestor in
-                    guard let slot = self.entries.slots[ancestor] else { return false }
-                    return Int(slot.layer) < index && self.entries.type(at: slot) == .symlink
-                }) {
+                if let link = folderLink {
                     let linkLayer = entries[link]?.layer ?? index
-                    findings.append(Finding(kind: .writeThroughSymlink, path: record.path, layer: index,
+                    findings.append(Finding(kind: .writeThroughSymlink, path: path, layer: index,
                                             message: "entry goes through the symlink \(link) of layer \(linkLayer)"))
                 }
+                if let existing, Int(existing.layer) < index, entries.type(at: existing) == .symlink { checkedFolder = nil }
             }
-            if let existing, record.type != .directory, entries.record(at: existing).type == .directory {
-                replaced[record.path] = position
+            if let existing, type != .directory, entries.type(at: existing) == .directory {
+                replaced[path] = position
             }
+            guard type == .hardlink else {
+                entries.set(path, layer: index, position: position)
+                continue
+            }
+            let record = layer.entries[position]
             if record.type == .hardlink, let target = record.linkTarget, target.hasPrefix("/") {
                 var resolvedRecord = record
                 if let slot = entries.slots[target], case let resolved = entries.record(at: slot),

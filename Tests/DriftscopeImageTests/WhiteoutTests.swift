@@ -170,4 +170,14 @@ struct MergedViewEdgeTests {
         #expect(record.rawName == raw, "moving a record keeps the name it was stored under")
         #expect(record.hasSameRawName(as: record))
     }
+
+    @Test("writes through a lower layer's symlink are found per entry, until the link is replaced")
+    func writeThroughUntilReplaced() throws {
+        let walked = try WalkedImage([
+            FixtureLayer([.dir("usr"), .dir("usr/lib"), .symlink("lib", target: "usr/lib"), .dir("etc")]),
+            FixtureLayer([.file("lib/a", "a"), .file("lib/b", "b"), .file("etc/x", "x"), .dir("lib"), .file("lib/c", "c")]),
+        ])
+        let through = walked.merged.findings.filter { $0.kind == .writeThroughSymlink }.map(\.path)
+        #expect(through == ["/lib/a", "/lib/b"])
+    }
 }
