@@ -238,11 +238,12 @@ private struct WalkState {
         // other side's digest (identical bytes, identical SHA-256); at the first difference the
         // equal prefix is hashed from the other side's copy and hashing goes on from there.
         // Collected bytes are hashed once the file is read, and only if the other side has no
-        // equal copy (see `PairExchange.settle`). (A `.pyc` also needs its body digest, which the
-        // other side does not leave: hashed as usual.)
+        // equal copy (see `PairExchange.settle`). A `.pyc` also has a body digest (past its
+        // 16-byte header), which goes the same way.
         var deferred = false
         switch claim {
-        case .compare, .collect: deferred = !isPyc
+        case .compare(_, _, let otherBody): deferred = !isPyc || otherBody != nil
+        case .collect: deferred = true
         case .none: break
         }
         let collectedFromStart: Bool
@@ -250,7 +251,7 @@ private struct WalkState {
         var position: Int64 = 0
         let zeros = self.zeros
         func feed(_ chunk: UnsafeRawBufferPointer) {
-            if case .compare(let other, _) = claim {
+            if case .compare(let other, _, _) = claim {
                 let start = Int(position)
                 let same = start + chunk.count <= other.count && other.withUnsafeBytes { o in
                     chunk.count == 0 || memcmp(o.baseAddress! + start, chunk.baseAddress!, chunk.count) == 0
@@ -262,12 +263,13 @@ private struct WalkState {
                     claim = .collect
                     if deferred {
                         own.withUnsafeBytes { hasher.update($0) }
+                        if let body, own.count > 16 { body.update(own.dropFirst(16)) }
                         deferred = false
                     }
                 }
             }
             if !deferred { hasher.update(chunk) }
-            if let body {
+            if let body, !deferred {
                 // Hash all but the first 16 bytes (the PEP 552 header).
                 let skip = max(0, min(Int64(chunk.count), 16 - position))
                 if skip < chunk.count { body.update(UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])) }
@@ -289,29 +291,36 @@ private struct WalkState {
             zeros.withUnsafeBytes { feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         var offered = false
-        if case .compare(let other, let otherDigest) = claim {
+        // The body digest, when it was not hashed along (a deferred `.pyc`).
+        var bodyDigest: Digest?
+        if case .compare(let other, let otherDigest, let otherBody) = claim {
             if Int(position) == other.count {
                 // Byte for byte the other side's file.
                 record.digest = deferred ? otherDigest : hasher.finalize()
-                if deferred { unhashedBytes += position }
+                if deferred { unhashedBytes += position; bodyDigest = otherBody }
             } else {
                 // Equal so far but shorter: a proper prefix of the other side's bytes.
                 let own = Data(other.prefix(Int(position)))
-                if deferred { hasher.update(own) }
+                if deferred {
+                    hasher.update(own)
+                    if isPyc { bodyDigest = PairExchange.pycBody(own) }
+                }
                 collected = own
                 record.digest = hasher.finalize()
             }
         } else if collectedFromStart && deferred, let pairing, let bytes = collected {
             switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
-            case .digest(let digest):
+            case .digest(let digest, let otherBody):
                 record.digest = digest
+                if isPyc { bodyDigest = otherBody ?? PairExchange.pycBody(bytes) }
                 offered = true
                 unhashedBytes += position
             case .hash:
                 hasher.update(bytes)
                 record.digest = hasher.finalize()
+                if isPyc { bodyDigest = PairExchange.pycBody(bytes) }
             case .deferred:
-                // The other walk settles it; the record's digest is filled in before the index is returned.
+                // The other walk settles it; the record's digests are filled in before the index is returned.
                 record.digest = nil
                 unhashedBytes += position
                 unsettled[record.path] = (entries.count, bytes)
@@ -321,10 +330,12 @@ private struct WalkState {
         } else {
             record.digest = hasher.finalize()
         }
-        record.pycBodyDigest = body?.finalize()
+        // `body` was fed along unless hashing stayed deferred to the end.
+        record.pycBodyDigest = isPyc ? (deferred ? bodyDigest : body?.finalize()) : nil
         if keep { captured[record.path] = kept }
         if let pairing, !offered, let digest = record.digest {
-            pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest, data: collected)
+            pairing.exchange.offer(side: pairing.side, position: pairing.position, path: record.path, digest: digest,
+                                   body: record.pycBodyDigest, data: collected)
         }
     }
 
@@ -335,12 +346,16 @@ private struct WalkState {
         let found = wait
             ? pairing.exchange.awaitSettled(side: pairing.side, position: pairing.position, paths: Set(unsettled.keys))
             : pairing.exchange.takeSettled(side: pairing.side, position: pairing.position)
-        for (path, digest) in found {
-            guard let (index, _) = unsettled.removeValue(forKey: path) else { continue }
-            entries[index].digest = digest
+        for (path, settled) in found {
+            guard let (index, bytes) = unsettled.removeValue(forKey: path) else { continue }
+            entries[index].digest = settled.digest
+            if path.hasSuffix(".pyc") { entries[index].pycBodyDigest = settled.body ?? PairExchange.pycBody(bytes) }
         }
         guard wait else { return }
-        for (index, bytes) in unsettled.values { entries[index].digest = SHA256Hasher.hash(bytes) }
+        for (index, bytes) in unsettled.values {
+            entries[index].digest = SHA256Hasher.hash(bytes)
+            if entries[index].path.hasSuffix(".pyc") { entries[index].pycBodyDigest = PairExchange.pycBody(bytes) }
+        }
         unsettled.removeAll()
         // Hardlinks in this layer to a file settled late took no digest from it.
         for i in entries.indices where entries[i].type == .hardlink && entries[i].digest == nil {

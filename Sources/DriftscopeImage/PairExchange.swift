@@ -28,6 +28,7 @@ public final class PairExchange: @unchecked Sendable {
         var side: Int
         var digest: Digest
         var content: Data?
+        var body: Digest? = nil
     }
     private var pending: [Key: Pending] = [:]
     private var pendingBytes = 0
@@ -47,9 +48,10 @@ public final class PairExchange: @unchecked Sendable {
         case none
         /// The other side has not reached the file: collect its bytes, the other side may differ.
         case collect
-        /// The other side's bytes and their SHA-256: compare while streaming, and collect only from
-        /// where they differ. Bytes equal to the end have the same digest, which need not be computed.
-        case compare(Data, Digest)
+        /// The other side's bytes, their SHA-256 and (for `.pyc` files) their body digest: compare
+        /// while streaming, and collect only from where they differ. Bytes equal to the end have
+        /// the same digests, which need not be computed.
+        case compare(Data, Digest, body: Digest?)
     }
 
     /// What the walk of `side` should do with the bytes of a file (see `Claim`).
@@ -58,7 +60,7 @@ public final class PairExchange: @unchecked Sendable {
         return lock.withLock {
             if let other = pending[Key(position: position, path: path)], other.side != side {
                 if other.content == nil { counts.secondWithoutBytes += 1 } else { counts.compared += 1 }
-                return other.content.map { Claim.compare($0, other.digest) } ?? .none
+                return other.content.map { Claim.compare($0, other.digest, body: other.body) } ?? .none
             }
             if pendingBytes + Int(size) <= pendingBudget { counts.collected += 1; return .collect }
             counts.overBudget += 1
@@ -95,7 +97,7 @@ public final class PairExchange: @unchecked Sendable {
     /// Records a file seen by `side` with its digest and, when collected, its bytes (held as they
     /// are, without a copy, while the budgets allow). Settles the other side's copy of the file
     /// when that side is waiting on this one (see `settle`).
-    public func offer(side: Int, position: Int, path: String, digest: Digest, data: Data?) {
+    public func offer(side: Int, position: Int, path: String, digest: Digest, body: Digest? = nil, data: Data?) {
         let key = Key(position: position, path: path)
         let waiter: Waiter? = lock.withLock {
             if hashing[key] == side { hashing.removeValue(forKey: key) }
@@ -108,8 +110,9 @@ public final class PairExchange: @unchecked Sendable {
             // digest; different bytes are hashed here, and both versions kept for the diff.
             let equal = data == waiter.data
             let theirs = equal ? digest : SHA256Hasher.hash(waiter.data)
+            let theirBody = equal ? body : (path.hasSuffix(".pyc") ? Self.pycBody(waiter.data) : nil)
             lock.withLock {
-                settled[Waiter.Slot(side: waiter.side, key: key)] = theirs
+                settled[Waiter.Slot(side: waiter.side, key: key)] = Settled(digest: theirs, body: theirBody)
                 if !equal {
                     let size = (data?.count ?? 0) + waiter.data.count
                     if data != nil, keptBytes + size <= keptBudget {
@@ -140,7 +143,7 @@ public final class PairExchange: @unchecked Sendable {
             var held: Data?
             if let data, pendingBytes + data.count <= pendingBudget { held = data }
             pendingBytes += held?.count ?? 0
-            pending[key] = Pending(side: side, digest: digest, content: held)
+            pending[key] = Pending(side: side, digest: digest, content: held, body: body)
         }
     }
 
@@ -148,8 +151,8 @@ public final class PairExchange: @unchecked Sendable {
 
     /// What a walk that collected a file's bytes without hashing them should do (see `settle`).
     public enum Settlement: Sendable, Equatable {
-        /// The other side's bytes are the same: they have this digest, and nothing is left to do.
-        case digest(Digest)
+        /// The other side's bytes are the same: they have these digests, and nothing is left to do.
+        case digest(Digest, body: Digest?)
         /// Hash the bytes, then `offer` the digest (which settles the other side if it waits).
         case hash
         /// The other side is hashing its copy: it settles this one too. Collect the digest with
@@ -169,8 +172,19 @@ public final class PairExchange: @unchecked Sendable {
     private var hashing: [Key: Int] = [:]
     /// Files whose bytes one side collected while the other hashed its copy.
     private var waiting: [Key: Waiter] = [:]
+    /// The digests of a settled file (the body digest for `.pyc` files).
+    public struct Settled: Sendable, Equatable {
+        public var digest: Digest
+        public var body: Digest?
+        public init(digest: Digest, body: Digest? = nil) { self.digest = digest; self.body = body }
+    }
     /// Digests found for waiting files.
-    private var settled: [Waiter.Slot: Digest] = [:]
+    private var settled: [Waiter.Slot: Settled] = [:]
+
+    /// SHA-256 of the bytes after the 16-byte header of a `.pyc` (PEP 552), as the walk records it.
+    public static func pycBody(_ data: Data) -> Digest {
+        SHA256Hasher.hash(data.count > 16 ? data.dropFirst(16) : Data())
+    }
     /// Walks that stopped early (an error): their partners must not wait for them.
     private var abandoned: Set<Waiter.Slot> = []
 
@@ -179,10 +193,10 @@ public final class PairExchange: @unchecked Sendable {
     /// and goes on, and the first compares them with its own when it offers its digest.
     public func settle(side: Int, position: Int, path: String, data: Data) -> Settlement {
         let key = Key(position: position, path: path)
-        enum Seen { case offered(Data, Digest), beingHashed, nobody }
+        enum Seen { case offered(Data, Digest, Digest?), beingHashed, nobody }
         let seen: Seen = lock.withLock {
             if let other = pending[key], other.side != side {
-                return other.content.map { Seen.offered($0, other.digest) } ?? .nobody
+                return other.content.map { Seen.offered($0, other.digest, other.body) } ?? .nobody
             }
             if let by = hashing[key], by != side, !abandoned.contains(Waiter.Slot(side: by, key: Key(position: position, path: ""))) {
                 waiting[key] = Waiter(side: side, data: data)
@@ -193,10 +207,10 @@ public final class PairExchange: @unchecked Sendable {
             return .nobody
         }
         switch seen {
-        case .offered(let theirs, let digest):
+        case .offered(let theirs, let digest, let body):
             guard theirs == data else { return .hash }
-            offer(side: side, position: position, path: path, digest: digest, data: nil)
-            return .digest(digest)
+            offer(side: side, position: position, path: path, digest: digest, body: body, data: nil)
+            return .digest(digest, body: body)
         case .beingHashed:
             return .deferred
         case .nobody:
@@ -205,10 +219,10 @@ public final class PairExchange: @unchecked Sendable {
     }
 
     /// The digests settled so far for `side`'s deferred files at `position`, by path (each once).
-    public func takeSettled(side: Int, position: Int) -> [String: Digest] {
+    public func takeSettled(side: Int, position: Int) -> [String: Settled] {
         lock.withLock {
             guard !settled.isEmpty else { return [:] }
-            var out: [String: Digest] = [:]
+            var out: [String: Settled] = [:]
             for (slot, digest) in settled where slot.side == side && slot.key.position == position { out[slot.key.path] = digest }
             for path in out.keys { settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) }
             return out
@@ -217,9 +231,9 @@ public final class PairExchange: @unchecked Sendable {
 
     /// Waits until every one of `paths` that `side` deferred at `position` is settled, or its
     /// partner walk stopped; returns the digests found (the caller hashes the rest itself).
-    public func awaitSettled(side: Int, position: Int, paths: Set<String>) -> [String: Digest] {
+    public func awaitSettled(side: Int, position: Int, paths: Set<String>) -> [String: Settled] {
         lock.withLock {
-            var out: [String: Digest] = [:]
+            var out: [String: Settled] = [:]
             while true {
                 for path in paths where out[path] == nil {
                     if let digest = settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) {

@@ -73,7 +73,7 @@ struct PairExchangeSettleTests {
         #expect(x.settle(side: 0, position: 0, path: "/f", data: same) == .hash)
         #expect(x.settle(side: 1, position: 0, path: "/f", data: same) == .deferred)
         x.offer(side: 0, position: 0, path: "/f", digest: SHA256Hasher.hash(same), data: same)
-        #expect(x.takeSettled(side: 1, position: 0) == ["/f": SHA256Hasher.hash(same)])
+        #expect(x.takeSettled(side: 1, position: 0) == ["/f": .init(digest: SHA256Hasher.hash(same))])
         #expect(x.takeSettled(side: 1, position: 0).isEmpty, "each settlement is taken once")
         #expect(x.contents(position: 0, path: "/f") == nil, "equal files keep nothing")
     }
@@ -84,7 +84,7 @@ struct PairExchangeSettleTests {
         #expect(x.settle(side: 1, position: 2, path: "/f", data: other) == .hash)
         #expect(x.settle(side: 0, position: 2, path: "/f", data: same) == .deferred)
         x.offer(side: 1, position: 2, path: "/f", digest: SHA256Hasher.hash(other), data: other)
-        #expect(x.awaitSettled(side: 0, position: 2, paths: ["/f"]) == ["/f": SHA256Hasher.hash(same)])
+        #expect(x.awaitSettled(side: 0, position: 2, paths: ["/f"]) == ["/f": .init(digest: SHA256Hasher.hash(same))])
         let pair = x.contents(position: 2, path: "/f")
         #expect(pair?.a == same && pair?.b == other)
     }
@@ -93,9 +93,24 @@ struct PairExchangeSettleTests {
     func alreadyOffered() {
         let x = PairExchange()
         x.offer(side: 0, position: 0, path: "/f", digest: SHA256Hasher.hash(same), data: same)
-        #expect(x.settle(side: 1, position: 0, path: "/f", data: same) == .digest(SHA256Hasher.hash(same)))
+        #expect(x.settle(side: 1, position: 0, path: "/f", data: same) == .digest(SHA256Hasher.hash(same), body: nil))
         x.offer(side: 0, position: 0, path: "/g", digest: SHA256Hasher.hash(same), data: same)
         #expect(x.settle(side: 1, position: 0, path: "/g", data: other) == .hash, "different bytes: hash them")
+    }
+
+    @Test("a .pyc's body digest travels with its digest, and is computed for a differing waiter")
+    func pycBodies() {
+        let x = PairExchange()
+        let body = PairExchange.pycBody(same)
+        #expect(body == SHA256Hasher.hash(same.dropFirst(16)))
+        #expect(x.settle(side: 0, position: 0, path: "/m.pyc", data: same) == .hash)
+        #expect(x.settle(side: 1, position: 0, path: "/m.pyc", data: same) == .deferred)
+        #expect(x.settle(side: 1, position: 0, path: "/n.pyc", data: other) == .hash)
+        #expect(x.settle(side: 0, position: 0, path: "/n.pyc", data: same) == .deferred)
+        x.offer(side: 0, position: 0, path: "/m.pyc", digest: SHA256Hasher.hash(same), body: body, data: same)
+        x.offer(side: 1, position: 0, path: "/n.pyc", digest: SHA256Hasher.hash(other), body: PairExchange.pycBody(other), data: other)
+        #expect(x.takeSettled(side: 1, position: 0) == ["/m.pyc": .init(digest: SHA256Hasher.hash(same), body: body)])
+        #expect(x.takeSettled(side: 0, position: 0) == ["/n.pyc": .init(digest: SHA256Hasher.hash(same), body: body)])
     }
 
     @Test("a walk that stops early releases the files left to it: the waiting walk hashes them itself")
