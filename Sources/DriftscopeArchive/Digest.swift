@@ -45,6 +45,18 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         self.init(storage: .sha256(words[0], words[1], words[2], words[3]))
     }
 
+    /// The 32 bytes of a sha256 digest as four big-endian words (nil for other algorithms): for
+    /// compact binary stores.
+    public var sha256Words: (UInt64, UInt64, UInt64, UInt64)? {
+        if case .sha256(let a, let b, let c, let d) = storage { return (a, b, c, d) }
+        return nil
+    }
+
+    /// A sha256 digest from the four words `sha256Words` gives.
+    public init(sha256Words words: (UInt64, UInt64, UInt64, UInt64)) {
+        self.init(storage: .sha256(words.0, words.1, words.2, words.3))
+    }
+
     /// Why a string is not a digest.
     public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The string has no `algorithm:` prefix or an empty part.

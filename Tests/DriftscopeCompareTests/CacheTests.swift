@@ -17,7 +17,7 @@ struct CacheTests {
     }
 
     func entries(_ dir: URL) throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
+        try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).filter { $0.pathExtension == "index" }
     }
 
     @Test("entries are keyed by the verified layer digest and reused; the result is the same")
@@ -32,7 +32,7 @@ struct CacheTests {
         #expect(files.count == 3)
         let loaded = try ImageLoader.load(path: a)
         let base = loaded.present[0].layers[0].digest
-        #expect(files.contains { $0.lastPathComponent == "sha256-\(base.encoded).json" })
+        #expect(files.contains { $0.lastPathComponent == "sha256-\(base.encoded).index" })
         let second = try await Comparator.compare(a, b, options: options)
         #expect(second.verdict == first.verdict)
         #expect(second.differences == first.differences)
@@ -51,11 +51,11 @@ struct CacheTests {
         // Tamper with every entry: make the cached index claim /srv/top has B's digest in A too,
         // by swapping bodies between the two top-layer entries, and flip a byte in the base entry.
         let loadedA = try ImageLoader.load(path: a), loadedB = try ImageLoader.load(path: b)
-        let topA = cacheDir.appendingPathComponent("sha256-\(loadedA.present[0].layers[1].digest.encoded).json")
-        let topB = cacheDir.appendingPathComponent("sha256-\(loadedB.present[0].layers[1].digest.encoded).json")
+        let topA = cacheDir.appendingPathComponent("sha256-\(loadedA.present[0].layers[1].digest.encoded).index")
+        let topB = cacheDir.appendingPathComponent("sha256-\(loadedB.present[0].layers[1].digest.encoded).index")
         try FileManager.default.removeItem(at: topA)
         try FileManager.default.copyItem(at: topB, to: topA)
-        let base = cacheDir.appendingPathComponent("sha256-\(loadedA.present[0].layers[0].digest.encoded).json")
+        let base = cacheDir.appendingPathComponent("sha256-\(loadedA.present[0].layers[0].digest.encoded).index")
         var bytes = try Data(contentsOf: base)
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: base)
