@@ -119,12 +119,14 @@ struct FileComparer {
     mutating func run() async -> [Difference] {
         let fa = a.filesystem?.entries ?? .empty
         let fb = b.filesystem?.entries ?? .empty
-        let linkGroupsA = Self.linkGroups(fa)
-        let linkGroupsB = Self.linkGroups(fb)
+        // The hardlink groups of each side are found while the paths are sorted.
+        async let groupsA = Self.linkGroups(fa)
+        async let groupsB = Self.linkGroups(fb)
         var paths = Array(fa.keys)
         paths.reserveCapacity(fa.count + fb.count)
         for path in fb.keys where !fa.contains(path) { paths.append(path) }
         paths.sort()
+        let (linkGroupsA, linkGroupsB) = await (groupsA, groupsB)
         Trace.mark("sorted \(paths.count) paths")
         // Pairing is independent per path: on a large tree the two halves run on two cores and
         // their differences are joined in path order.

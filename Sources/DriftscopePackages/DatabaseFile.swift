@@ -104,6 +104,16 @@ struct PathParts {
     /// Joins a relative path onto an absolute folder and resolves `.`, `..` and repeated slashes; an
     /// absolute `relative` replaces the folder. `..` stops at the root, as it does in a real filesystem.
     static func resolve(_ relative: some StringProtocol, in folder: some StringProtocol) -> String {
+        // Nearly every line of a RECORD or file list is already plain (`pkg/mod.py`): no `.` or
+        // `..` component, no empty one, no leading slash, and the folder normalised. Join it as is.
+        if isPlain(relative), folder.hasPrefix("/"), folder == "/" || (!folder.hasSuffix("/") && isPlain(folder.dropFirst())) {
+            return folder == "/" ? "/\(relative)" : "\(folder)/\(relative)"
+        }
+        return resolveComponents(relative, in: folder)
+    }
+
+    /// `resolve` by splitting into components (every case the plain join does not cover).
+    static func resolveComponents(_ relative: some StringProtocol, in folder: some StringProtocol) -> String {
         let combined = relative.hasPrefix("/") ? String(relative) : "\(folder)/\(relative)"
         var components: [Substring] = []
         for component in combined.split(separator: "/", omittingEmptySubsequences: true) {
@@ -114,5 +124,22 @@ struct PathParts {
             }
         }
         return "/" + components.joined(separator: "/")
+    }
+
+    /// A relative path with only non-empty components other than `.` and `..`.
+    static func isPlain(_ path: some StringProtocol) -> Bool {
+        var length = 0
+        var allDots = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (allDots && length <= 2) { return false }
+                length = 0
+                allDots = true
+            } else {
+                length += 1
+                if byte != UInt8(ascii: ".") { allDots = false }
+            }
+        }
+        return length > 0 && !(allDots && length <= 2)
     }
 }
