@@ -122,8 +122,9 @@ struct FileComparer {
         // The hardlink groups of each side are found while the paths are sorted.
         async let groupsA = Self.linkGroups(fa)
         async let groupsB = Self.linkGroups(fb)
-        var paths = Array(fa.keys)
+        var paths: [String] = []
         paths.reserveCapacity(fa.count + fb.count)
+        paths.append(contentsOf: fa.keys)
         for path in fb.keys where !fa.contains(path) { paths.append(path) }
         paths.sort()
         let (linkGroupsA, linkGroupsB) = await (groupsA, groupsB)
@@ -140,7 +141,6 @@ struct FileComparer {
             // The left half's array was sized for both: the right half is appended in place.
             pending = l.pending + r.pending.map { $0 + l.differences.count }
             l.differences.append(contentsOf: r.differences)
-            r.differences = []
             differences = l.differences
         } else {
             (differences, pending) = pairing(paths[...], fa, fb, linkGroupsA, linkGroupsB)

@@ -308,7 +308,7 @@ private struct WalkState {
                 collected = own
                 record.digest = hasher.finalize()
             }
-        } else if collectedFromStart && deferred, let pairing, let bytes = collected {
+        } else if collectedFromStart, let pairing, let bytes = collected {
             switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
             case .digest(let digest, let otherBody):
                 record.digest = digest

@@ -113,15 +113,7 @@ public final class PairExchange: @unchecked Sendable {
             let theirBody = equal ? body : (path.hasSuffix(".pyc") ? Self.pycBody(waiter.data) : nil)
             lock.withLock {
                 settled[Waiter.Slot(side: waiter.side, key: key)] = Settled(digest: theirs, body: theirBody)
-                if !equal {
-                    let size = (data?.count ?? 0) + waiter.data.count
-                    if data != nil, keptBytes + size <= keptBudget {
-                        keptBytes += size
-                        kept[key] = side == 0 ? (data, waiter.data) : (waiter.data, data)
-                    } else {
-                        kept[key] = (nil, nil)
-                    }
-                }
+                if !equal { keepPair(key, side: side, mine: data, theirs: waiter.data) }
                 lock.broadcast()
             }
             return
@@ -131,11 +123,7 @@ public final class PairExchange: @unchecked Sendable {
                 pending.removeValue(forKey: key)
                 pendingBytes -= other.content?.count ?? 0
                 guard other.digest != digest else { return }
-                let size = (other.content?.count ?? 0) + (data?.count ?? 0)
-                let room = keptBytes + size <= keptBudget
-                let mine = room ? data : nil
-                if room { keptBytes += size }
-                kept[key] = side == 0 ? (mine, room ? other.content : nil) : (room ? other.content : nil, mine)
+                keepPair(key, side: side, mine: data, theirs: other.content)
                 return
             }
             // First to arrive (or a later duplicate of the path in the same layer: it replaces).
@@ -145,6 +133,18 @@ public final class PairExchange: @unchecked Sendable {
             pendingBytes += held?.count ?? 0
             pending[key] = Pending(side: side, digest: digest, content: held, body: body)
         }
+    }
+
+    /// Keeps both versions of a file that differs, while the kept budget allows; else neither
+    /// (the second pass reads them). Called with the lock held.
+    private func keepPair(_ key: Key, side: Int, mine: Data?, theirs: Data?) {
+        let size = (mine?.count ?? 0) + (theirs?.count ?? 0)
+        guard keptBytes + size <= keptBudget else {
+            kept[key] = (nil, nil)
+            return
+        }
+        keptBytes += size
+        kept[key] = side == 0 ? (mine, theirs) : (theirs, mine)
     }
 
     // MARK: files both walks collected at once
@@ -181,12 +181,17 @@ public final class PairExchange: @unchecked Sendable {
     /// Digests found for waiting files.
     private var settled: [Waiter.Slot: Settled] = [:]
 
+    /// Walks (side, position) that stopped early (an error): their partners must not wait for them.
+    private struct Walk: Hashable {
+        var side: Int
+        var position: Int
+    }
+    private var abandoned: Set<Walk> = []
+
     /// SHA-256 of the bytes after the 16-byte header of a `.pyc` (PEP 552), as the walk records it.
     public static func pycBody(_ data: Data) -> Digest {
         SHA256Hasher.hash(data.count > 16 ? data.dropFirst(16) : Data())
     }
-    /// Walks that stopped early (an error): their partners must not wait for them.
-    private var abandoned: Set<Waiter.Slot> = []
 
     /// Two walks at the same speed reach a large file together and both collect its bytes: one
     /// of them need hash them. The first to finish the file hashes; the second leaves its bytes
@@ -198,7 +203,7 @@ public final class PairExchange: @unchecked Sendable {
             if let other = pending[key], other.side != side {
                 return other.content.map { Seen.offered($0, other.digest, other.body) } ?? .nobody
             }
-            if let by = hashing[key], by != side, !abandoned.contains(Waiter.Slot(side: by, key: Key(position: position, path: ""))) {
+            if let by = hashing[key], by != side, !abandoned.contains(Walk(side: by, position: position)) {
                 waiting[key] = Waiter(side: side, data: data)
                 counts.settledLater += 1
                 return .beingHashed
@@ -250,7 +255,7 @@ public final class PairExchange: @unchecked Sendable {
     /// A walk that stops early (an error): its partner hashes what it left to it.
     public func abandon(side: Int, position: Int) {
         lock.withLock {
-            abandoned.insert(Waiter.Slot(side: side, key: Key(position: position, path: "")))
+            abandoned.insert(Walk(side: side, position: position))
             for (key, by) in hashing where by == side && key.position == position {
                 hashing.removeValue(forKey: key)
                 if let w = waiting[key], w.side != side { waiting.removeValue(forKey: key) }
