@@ -55,17 +55,31 @@ enum ContentRules {
     }
 
     /// Whether two texts differ only in date/time tokens on lines that otherwise match one to one.
+    /// Lines are split at LF bytes (a CRLF line keeps its CR, on both sides alike) and compared as
+    /// bytes; only lines that differ are decoded and masked.
     static func onlyTimestampsDiffer(_ a: Data, _ b: Data) -> Bool {
         guard let ta = String(data: a, encoding: .utf8), let tb = String(data: b, encoding: .utf8) else { return false }
-        let la = ta.split(separator: "\n", omittingEmptySubsequences: false)
-        let lb = tb.split(separator: "\n", omittingEmptySubsequences: false)
+        let newline = UInt8(ascii: "\n")
+        let la = ta.utf8.split(separator: newline, omittingEmptySubsequences: false)
+        let lb = tb.utf8.split(separator: newline, omittingEmptySubsequences: false)
         guard la.count == lb.count else { return false }
         var changed = 0
-        for (x, y) in zip(la, lb) where x != y {
+        for (x, y) in zip(la, lb) where !sameBytes(x, y) {
             changed += 1
-            guard TimestampTokens.mask(String(x)) == TimestampTokens.mask(String(y)) else { return false }
+            guard TimestampTokens.mask(String(Substring(x))) == TimestampTokens.mask(String(Substring(y))) else { return false }
         }
         return changed > 0
+    }
+
+    /// Whether two slices of text hold the same bytes (`memcmp` on native strings).
+    private static func sameBytes(_ x: Substring.UTF8View, _ y: Substring.UTF8View) -> Bool {
+        guard x.count == y.count else { return false }
+        let fast = x.withContiguousStorageIfAvailable { px in
+            y.withContiguousStorageIfAvailable { py in
+                px.isEmpty || memcmp(px.baseAddress!, py.baseAddress!, px.count) == 0
+            }
+        }
+        return (fast ?? nil) ?? x.elementsEqual(y)
     }
 }
 

@@ -51,14 +51,8 @@ public struct MergedFilesystem: Sendable {
     private mutating func apply(_ layer: LayerIndex, index: Int) {
         // Whiteouts hide what the lower layers wrote, before this layer's entries are applied.
         if !layer.whiteouts.isEmpty {
-            let opaque = Set(layer.whiteouts.filter(\.opaque).map(\.path))
-            let deleted = Set(layer.whiteouts.filter { !$0.opaque }.map(\.path))
-            // An opaque root (`.wh..wh..opq` at the top) hides everything below it.
-            let opaqueRoot = opaque.contains("/")
-            entries.remove(entries.paths { path, _ in
-                if deleted.contains(path) || (opaqueRoot && path != "/") { return true }
-                return ImagePath.firstAncestor(of: path) { opaque.contains($0) || deleted.contains($0) } != nil
-            })
+            let hidden = WhiteoutMatcher(layer.whiteouts)
+            entries.remove(entries.paths { path, _ in hidden.hides(path) })
         }
         // Directories of lower layers that this layer replaces with a non-directory: their lower
         // content goes (and that of this layer written before the replacement).
@@ -122,6 +116,46 @@ public struct MergedFilesystem: Sendable {
             })
         }
         if layer.entries.contains(where: { $0.type == .symlink }) { entries.hasSymlinks = true }
+    }
+}
+
+/// The lower-layer paths that one layer's whiteouts hide: a deleted path and everything below it,
+/// everything below an opaque folder (an opaque root hides all but the root itself). Every path
+/// of the merged view is tested, so the test allocates nothing: ancestors are slices of the path,
+/// and only those as long as some whiteout path are looked up.
+struct WhiteoutMatcher {
+    private let opaque: Set<Substring>
+    private let deleted: Set<Substring>
+    private let opaqueRoot: Bool
+    /// `lengths[n]`: some whiteout path is `n` UTF-8 bytes long.
+    private let lengths: [Bool]
+
+    init(_ whiteouts: [Whiteout]) {
+        opaque = Set(whiteouts.filter(\.opaque).map { $0.path[...] })
+        deleted = Set(whiteouts.filter { !$0.opaque }.map { $0.path[...] })
+        opaqueRoot = opaque.contains("/")
+        var lengths = [Bool](repeating: false, count: (whiteouts.map(\.path.utf8.count).max() ?? 0) + 1)
+        for w in whiteouts { lengths[w.path.utf8.count] = true }
+        self.lengths = lengths
+    }
+
+    /// Whether the whiteouts hide `path`.
+    func hides(_ path: String) -> Bool {
+        if opaqueRoot && path != "/" { return true }
+        let utf8 = path.utf8
+        if utf8.count < lengths.count && lengths[utf8.count] && deleted.contains(path[...]) { return true }
+        // Proper ancestors, the root excluded (only an opaque root hides it all, handled above).
+        var index = utf8.startIndex
+        var length = 0
+        while index < utf8.endIndex && length < lengths.count {
+            if length > 0 && utf8[index] == UInt8(ascii: "/") && lengths[length] {
+                let ancestor = path[..<index]
+                if opaque.contains(ancestor) || deleted.contains(ancestor) { return true }
+            }
+            index = utf8.index(after: index)
+            length += 1
+        }
+        return false
     }
 }
 

@@ -100,13 +100,23 @@ struct TextLines: Sequence {
     }
 }
 
+extension Data {
+    /// Whether the bytes hold a NUL (one `memchr`, not a byte-by-byte walk of the collection).
+    var containsNUL: Bool {
+        withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
+    }
+}
+
 /// Text decoding shared by the text-format readers.
 enum DatabaseText {
     /// Decodes a text database, or says why it is not one. Real text databases never hold a NUL byte, so
     /// one is taken as proof of binary data rather than decoding garbage into a stream of bad lines;
     /// invalid UTF-8 elsewhere is replaced, since old dpkg descriptions are often Latin-1.
     static func decode(_ data: Data) -> Result<String, TextError> {
-        if data.contains(0) { return .failure(.binary) }
+        if data.containsNUL { return .failure(.binary) }
         return .success(String(decoding: data, as: UTF8.self))
     }
 

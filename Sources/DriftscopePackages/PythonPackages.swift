@@ -59,7 +59,7 @@ enum PythonPackages {
     private static func readRecord(
         _ data: Data, path: String, infoFolder: String, owner: PackageOwner, into inventory: inout InventoryBuilder
     ) {
-        guard !data.contains(0) else {
+        guard !data.containsNUL else {
             inventory.problem(path, DatabaseText.TextError.binary.description)
             return
         }
@@ -94,6 +94,11 @@ enum CSVRows {
     }
 
     static func parse(_ data: Data) throws(ParseError) -> [[String]] {
+        let result: Result<[[String]], ParseError> = data.withUnsafeBytes { parse(bytes: $0) }
+        return try result.get()
+    }
+
+    private static func parse(bytes: UnsafeRawBufferPointer) -> Result<[[String]], ParseError> {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"),
             carriageReturn = UInt8(ascii: "\r")
         var rows: [[String]] = []
@@ -102,8 +107,6 @@ enum CSVRows {
         var inQuotes = false
         var fieldStarted = false
         var rowNumber = 1
-        var iterator = data.makeIterator()
-        var pending: UInt8? = nil
 
         func endField() {
             row.append(String(decoding: field, as: UTF8.self))
@@ -117,16 +120,18 @@ enum CSVRows {
             rowNumber += 1
         }
 
-        while let byte = pending ?? iterator.next() {
-            pending = nil
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            i += 1
             if inQuotes {
                 if byte == quote {
-                    let next = iterator.next()
-                    if next == quote {
+                    if i < count && bytes[i] == quote {
                         field.append(quote)
+                        i += 1
                     } else {
                         inQuotes = false
-                        pending = next
                     }
                 } else {
                     field.append(byte)
@@ -142,16 +147,15 @@ enum CSVRows {
             case newline:
                 endRow()
             case carriageReturn:
-                let next = iterator.next()
-                if next != newline { pending = next }
+                if i < count && bytes[i] == newline { i += 1 }
                 endRow()
             default:
                 field.append(byte)
                 fieldStarted = true
             }
         }
-        if inQuotes { throw .unterminatedQuote(row: rowNumber) }
+        if inQuotes { return .failure(.unterminatedQuote(row: rowNumber)) }
         if fieldStarted || !field.isEmpty || !row.isEmpty { endRow() }
-        return rows
+        return .success(rows)
     }
 }
