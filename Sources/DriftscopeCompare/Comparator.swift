@@ -62,8 +62,8 @@ public enum Comparator {
         var hashJobs: [LayerIndexer.Job] = []
         var walkedPlatforms: Set<String> = []
         var exchanges: [String: PairExchange] = [:]
+        var walkedPairs: [(key: String, a: ResolvedImage?, b: ResolvedImage?)] = []
         for pair in platformPairs(Array(mapA.keys), Array(mapB.keys)) {
-            let key = pair.key
             let ia = pair.a.flatMap { mapA[$0]?.image }
             let ib = pair.b.flatMap { mapB[$0]?.image }
             if let ia, let ib, ia.manifestDigest == ib.manifestDigest {
@@ -71,13 +71,29 @@ public enum Comparator {
                 hashJobs += ib.layers.map { .init(layer: $0, source: b.source) }
                 continue
             }
+            walkedPairs.append((pair.key, ia, ib))
+        }
+        // How many times each layer is walked for, over every platform of both images: a layer
+        // used once, with no cache to keep its index, may hold twins (see `PairExchange`).
+        var uses: [Digest: Int] = [:]
+        for pair in walkedPairs {
+            for layer in (pair.a?.layers ?? []) + (pair.b?.layers ?? []) { uses[layer.digest, default: 0] += 1 }
+        }
+        for (key, ia, ib) in walkedPairs {
             walkedPlatforms.insert(key)
             // The layers at one position stream side by side and swap the contents of the files
             // that differ, so the second pass has little or nothing left to read. Layers both
             // images share are walked once and need no exchange.
-            let exchange = PairExchange(fileLimit: Int64(options.maxDiffBytes))
-            exchanges[key] = exchange
             let shared = Set(ia?.layers.map(\.digest) ?? []).intersection(ib?.layers.map(\.digest) ?? [])
+            var twinPositions: Set<Int> = []
+            if options.cacheDirectory == nil, let ia, let ib {
+                for (i, (la, lb)) in zip(ia.layers, ib.layers).enumerated()
+                where la.digest != lb.digest && uses[la.digest] == 1 && uses[lb.digest] == 1 && !shared.contains(la.digest) && !shared.contains(lb.digest) {
+                    twinPositions.insert(i)
+                }
+            }
+            let exchange = PairExchange(fileLimit: Int64(options.maxDiffBytes), twinPositions: twinPositions)
+            exchanges[key] = exchange
             var pairs: [(size: Int64, jobs: [LayerIndexer.Job])] = []
             for i in 0..<max(ia?.layers.count ?? 0, ib?.layers.count ?? 0) {
                 var jobs: [LayerIndexer.Job] = []
@@ -97,7 +113,7 @@ public enum Comparator {
             cache = try? LayerCache(directory: dir, settings: captureSettings)
         }
         let indexer = LayerIndexer(walker: walker, cache: cache, concurrency: options.concurrency, progress: options.progress)
-        let indexes: [Digest: LayerIndex]
+        var indexes: [Digest: LayerIndex]
         do {
             indexes = try await indexer.index(walkJobs)
             for exchange in exchanges.values { exchange.finishWalks() }
@@ -110,6 +126,7 @@ public enum Comparator {
         }
         let walked = walkedPlatforms
         let pairExchanges = exchanges
+        let walkedIndexes = indexes
         @Sendable func side(_ loaded: LoadedImage) -> PreparedSide {
             var platforms: [String: PreparedImage?] = [:]
             for p in loaded.platforms {
@@ -118,7 +135,7 @@ public enum Comparator {
                     platforms[key] = .some(nil)
                     continue
                 }
-                var prepared = PreparedImage.from(image, indexes: walked.contains(key) ? indexes : nil)
+                var prepared = PreparedImage.from(image, indexes: walked.contains(key) ? walkedIndexes : nil)
                 prepared.exchange = pairExchanges[key]
                 platforms[key] = prepared
             }
@@ -127,8 +144,26 @@ public enum Comparator {
         // Merging the layers and reading the package databases of the two sides is independent work.
         async let sideA = side(a)
         async let sideB = side(b)
-        let sides = await (sideA, sideB)
+        var sides = await (sideA, sideB)
         Trace.mark("merged filesystems and read package databases")
+        // Twins that meet anything but their partner are read back and hashed, and the views of
+        // that platform made again with the real digests.
+        for (key, exchange) in exchanges where !exchange.twinPositions.isEmpty {
+            guard let pa = sides.0.platforms[key] ?? nil, let pb = sides.1.platforms[key] ?? nil,
+                  let fa = pa.filesystem, let fb = pb.filesystem, let ia = pa.resolved, let ib = pb.resolved else { continue }
+            let needed = fa.entries.twinsBesideOthers(in: fb.entries)
+            Trace.mark("\(needed.count) twins beside another file in platform \(key)")
+            guard !needed.isEmpty else { continue }
+            let found = try TwinResolver.resolve(needed, a: ia, b: ib, indexes: indexes, positions: exchange.twinPositions, limit: exchange.fileLimit)
+            TwinResolver.apply(found, to: &indexes, layers: ia.layers, positions: exchange.twinPositions)
+            TwinResolver.apply(found, to: &indexes, layers: ib.layers, positions: exchange.twinPositions)
+            var ra = PreparedImage.from(ia, indexes: indexes), rb = PreparedImage.from(ib, indexes: indexes)
+            ra.exchange = exchange
+            rb.exchange = exchange
+            sides.0.platforms[key] = ra
+            sides.1.platforms[key] = rb
+            Trace.mark("read back \(found.count) of \(needed.count) twins for platform \(key)")
+        }
         return sides
     }
 

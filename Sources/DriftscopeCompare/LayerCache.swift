@@ -72,6 +72,8 @@ public final class LayerCache: @unchecked Sendable {
 
     /// Stores a verified index.
     func store(_ index: LayerIndex, for layer: LayerRef) {
+        // Twins' stand-in digests mean something only beside their partner in one comparison.
+        guard index.awaiting.isEmpty, !index.hasTwins else { return }
         let body = IndexCodec.encode(index)
         let header = Header(format: Self.format, settings: settingsKey, digest: layer.digest, diffID: layer.diffID,
                             size: layer.size, bodySHA256: SHA256Hasher.hash(body))

@@ -38,32 +38,53 @@ struct LayerIndexer {
         var bytes: Int64 = 0
         let walker = self.walker
         let cache = self.cache
-        try await withThrowingTaskGroup(of: (Digest, LayerIndex).self) { group in
+        try await withThrowingTaskGroup(of: (Int, LayerIndex).self) { group in
             var next = 0
             func launch() {
-                let job = ordered[next]
+                let number = next
+                let job = ordered[number]
                 next += 1
                 group.addTask {
                     if let cached = cache?.load(job.layer) {
                         // The index is trusted for this digest; the blob itself is still checked
                         // against it (a hash of the stored bytes, no decompression).
                         try BlobVerifier.verify(job.layer, source: job.source)
-                        return (job.layer.digest, cached)
+                        return (number, cached)
                     }
                     let index = try walker.walk(job.layer, source: job.source, pairing: job.pairing)
                     Allocator.releaseFreeMemory()
                     cache?.store(index, for: job.layer)
-                    return (job.layer.digest, index)
+                    return (number, index)
+                }
+            }
+            // Walks at a twin position that ended before their partner: their last digests are
+            // settled once the partner is done too.
+            var awaiting: [Int] = []
+            func settleAwaiting(force: Bool) {
+                awaiting.removeAll { number in
+                    let job = ordered[number]
+                    guard let pairing = job.pairing else { return true }
+                    if force && !pairing.exchange.walksEnded(position: pairing.position) {
+                        // No partner walk ran (it cannot, at a twin position; this keeps the
+                        // records whole anyway): the sweep hashes what was left for it.
+                        pairing.exchange.endWalk(side: 1 - pairing.side, position: pairing.position)
+                    }
+                    guard pairing.exchange.walksEnded(position: pairing.position) else { return false }
+                    results[job.layer.digest]?.settle(pairing.exchange.takeSettled(side: pairing.side, position: pairing.position))
+                    return true
                 }
             }
             while next < ordered.count && next < max(1, concurrency) { launch() }
-            while let (digest, index) = try await group.next() {
-                results[digest] = index
+            while let (number, index) = try await group.next() {
+                results[ordered[number].layer.digest] = index
+                if !index.awaiting.isEmpty { awaiting.append(number) }
+                if !awaiting.isEmpty { settleAwaiting(force: false) }
                 done += 1
                 bytes += index.compressedSize
                 progress?(ProgressEvent(layersDone: done, layersTotal: ordered.count, bytesDone: bytes, bytesTotal: total))
                 if next < ordered.count { launch() }
             }
+            settleAwaiting(force: true)
         }
         return results
     }

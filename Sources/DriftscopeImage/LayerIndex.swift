@@ -23,6 +23,13 @@ public struct FileRecord: Sendable, Hashable {
     /// The entry type.
     public var type: EntryType
     private var spelling: Spelling
+    /// The content was proven byte for byte equal to the file at the same path in the layer at
+    /// the same position of the other image, while both streamed (see `PairExchange`), and was
+    /// not hashed: `digest` is then a stand-in that only the other file shares
+    /// (`PairExchange.twinDigest`), never a SHA-256 of the content. Such records live only within
+    /// one comparison: they are never stored (the cache and snapshots see real digests), and the
+    /// comparison reads back and hashes any twin it must weigh against anything but its partner.
+    public var twin = false
     /// Permission bits including setuid/setgid/sticky.
     public var mode: UInt32
     public var uid: Int64
@@ -233,7 +240,8 @@ extension FileRecord: Codable {
         try c.encodeIfPresent(ctime, forKey: .ctime)
         try c.encodeIfPresent(linkTarget, forKey: .linkTarget)
         try c.encode(xattrs, forKey: .xattrs)
-        try c.encodeIfPresent(digest, forKey: .digest)
+        // A twin's stand-in is no SHA-256 and never leaves the comparison that made it.
+        if !twin { try c.encodeIfPresent(digest, forKey: .digest) }
         try c.encode(devMajor, forKey: .devMajor)
         try c.encode(devMinor, forKey: .devMinor)
         try c.encode(order, forKey: .order)
@@ -311,4 +319,43 @@ public struct LayerIndex: Sendable, Codable {
     public var captured: [String: Data]
     /// How many tar entries the layer has (whiteouts included).
     public var entryCount: Int
+    /// Files whose digests the other walk at the same position settles after this walk ended
+    /// (path → index in `entries`): filled in by `settle` once both walks are done. Not stored.
+    package var awaiting: [String: Int] = [:]
+
+    private enum CodingKeys: String, CodingKey {
+        case digest, diffID, mediaType, detectedCompression, compressedSize, uncompressedSize, entries, whiteouts
+        case findings, captured, entryCount
+    }
+
+    /// Whether any record's digest is a twin's stand-in (such an index is never cached).
+    public var hasTwins: Bool { entries.contains { $0.twin } }
+
+    /// Fills in the digests settled for the files in `awaiting`, and hardlinks to them.
+    package mutating func settle(_ found: [String: PairExchange.Settled]) {
+        guard !awaiting.isEmpty else { return }
+        for (path, settled) in found {
+            guard let i = awaiting.removeValue(forKey: path) else { continue }
+            entries[i].digest = settled.digest
+            entries[i].twin = settled.twin
+            if entries[i].path.hasSuffix(".pyc") { entries[i].pycBodyDigest = settled.body }
+        }
+        LayerIndex.linkHardlinks(&entries)
+    }
+
+    /// Gives hardlinks without a digest their target's digest, when the target is a file of the
+    /// same layer that was settled after the hardlink was read.
+    static func linkHardlinks(_ entries: inout [FileRecord]) {
+        var files: [String: Int]?
+        for i in entries.indices where entries[i].type == .hardlink && entries[i].digest == nil {
+            if files == nil {
+                files = [:]
+                for (j, e) in entries.enumerated() where e.type == .file { files![e.path] = j }
+            }
+            if let target = entries[i].linkTarget, let t = files?[target], entries[t].digest != nil {
+                entries[i].digest = entries[t].digest
+                entries[i].twin = entries[t].twin
+            }
+        }
+    }
 }

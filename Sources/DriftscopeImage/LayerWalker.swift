@@ -82,7 +82,13 @@ public struct LayerWalker: Sendable {
             while let header = try tar.nextHeader() {
                 try state.take(header, reader: tar)
             }
-            state.collectSettled(wait: true)
+            if let pairing, pairing.twins {
+                // Unhashed bytes the other walk never reached: hashed here if this walk is the last.
+                pairing.exchange.endWalk(side: pairing.side, position: pairing.position)
+                state.collectSettled(wait: false)
+            } else {
+                state.collectSettled(wait: true)
+            }
             Trace.mark("layer \(layer.index) of \(source): \(state.unhashedBytes >> 20) of \(state.fileBytes >> 20) MiB of file bytes took the other walk's digest")
             // The diff_id covers the whole decompressed stream, including what follows the end
             // marker (an eStargz footer).
@@ -119,8 +125,9 @@ private struct WalkState {
     var symlinks: Set<String> = []
     /// Where each path's latest entry is in `entries` (hardlink targets, duplicates).
     var positions: [String: Int] = [:]
-    /// Files whose bytes the other walk is comparing with its own: path → (entry, bytes).
-    var unsettled: [String: (Int, Data)] = [:]
+    /// Files whose digests the other walk settles: path → (entry, bytes held to hash them here if it
+    /// cannot; nil at a twin position, where the last walk settles everything).
+    var unsettled: [String: (Int, Data?)] = [:]
     /// Whether any file of this layer was left to the other walk (its hardlinks may lack a digest).
     var anyUnsettled = false
     /// File bytes whose digest came from the other walk's equal copy, and all file bytes (for the trace).
@@ -195,7 +202,10 @@ private struct WalkState {
             let target = ImagePath.normalize(header.linkTarget ?? "")
             if let target {
                 record.linkTarget = target
-                if let i = positions[target], entries[i].type == .file { record.digest = entries[i].digest }
+                if let i = positions[target], entries[i].type == .file {
+                    record.digest = entries[i].digest
+                    record.twin = entries[i].twin
+                }
             } else {
                 record.linkTarget = header.linkTarget
                 findings.append(Finding(kind: .unsafePath, path: path, layer: layer,
@@ -242,7 +252,7 @@ private struct WalkState {
         // 16-byte header), which goes the same way.
         var deferred = false
         switch claim {
-        case .compare(_, _, let otherBody): deferred = !isPyc || otherBody != nil
+        case .compare(_, let otherDigest, let otherBody): deferred = otherDigest == nil || !isPyc || otherBody != nil
         case .collect: deferred = true
         case .none: break
         }
@@ -295,9 +305,19 @@ private struct WalkState {
         var bodyDigest: Digest?
         if case .compare(let other, let otherDigest, let otherBody) = claim {
             if Int(position) == other.count {
-                // Byte for byte the other side's file.
-                record.digest = deferred ? otherDigest : hasher.finalize()
-                if deferred { unhashedBytes += position; bodyDigest = otherBody }
+                // Byte for byte the other side's file: its digests, or (bytes it left unhashed)
+                // twins, which need none.
+                if !deferred {
+                    record.digest = hasher.finalize()
+                } else if let otherDigest {
+                    record.digest = otherDigest
+                    bodyDigest = otherBody
+                } else if let pairing {
+                    record.digest = pairing.exchange.twinned(side: pairing.side, position: pairing.position, path: record.path)
+                    record.twin = true
+                    offered = true
+                }
+                if deferred { unhashedBytes += position }
             } else {
                 // Equal so far but shorter: a proper prefix of the other side's bytes.
                 let own = Data(other.prefix(Int(position)))
@@ -307,6 +327,33 @@ private struct WalkState {
                 }
                 collected = own
                 record.digest = hasher.finalize()
+            }
+        } else if collectedFromStart, let pairing, let bytes = collected, pairing.twins {
+            let arrival = pairing.exchange.arrive(side: pairing.side, position: pairing.position, path: record.path, data: bytes)
+            switch arrival {
+            case .twin(let stand):
+                record.digest = stand
+                record.twin = true
+                offered = true
+                unhashedBytes += position
+            case .digest(let digest, let otherBody):
+                record.digest = digest
+                if isPyc { bodyDigest = otherBody ?? PairExchange.pycBody(bytes) }
+                offered = true
+                unhashedBytes += position
+            case .differs, .hash:
+                hasher.update(bytes)
+                record.digest = hasher.finalize()
+                if isPyc { bodyDigest = PairExchange.pycBody(bytes) }
+                // Differing bytes were kept beside the other walk's already; else offer the digest.
+                offered = arrival == .differs
+            case .held:
+                // The other walk compares its bytes with these, or the last walk hashes them.
+                record.digest = nil
+                unhashedBytes += position
+                unsettled[record.path] = (entries.count, nil)
+                anyUnsettled = true
+                offered = true
             }
         } else if collectedFromStart, let pairing, let bytes = collected {
             switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
@@ -349,20 +396,16 @@ private struct WalkState {
         for (path, settled) in found {
             guard let (index, bytes) = unsettled.removeValue(forKey: path) else { continue }
             entries[index].digest = settled.digest
-            if path.hasSuffix(".pyc") { entries[index].pycBodyDigest = settled.body ?? PairExchange.pycBody(bytes) }
+            entries[index].twin = settled.twin
+            if path.hasSuffix(".pyc"), !settled.twin { entries[index].pycBodyDigest = settled.body ?? bytes.map(PairExchange.pycBody) }
         }
         guard wait else { return }
         for (index, bytes) in unsettled.values {
+            guard let bytes else { continue }
             entries[index].digest = SHA256Hasher.hash(bytes)
             if entries[index].path.hasSuffix(".pyc") { entries[index].pycBodyDigest = PairExchange.pycBody(bytes) }
         }
         unsettled.removeAll()
-        // Hardlinks in this layer to a file settled late took no digest from it.
-        for i in entries.indices where entries[i].type == .hardlink && entries[i].digest == nil {
-            if let target = entries[i].linkTarget, let t = positions[target], entries[t].type == .file {
-                entries[i].digest = entries[t].digest
-            }
-        }
     }
 
     mutating func finish(layer ref: LayerRef, detected: Compression, uncompressedSize: Int64, findings initial: [Finding]) -> LayerIndex {
@@ -381,13 +424,34 @@ private struct WalkState {
             for (i, e) in entries.enumerated() where !superseded.contains(i) { unique.append(e) }
         }
         entries = []
+        // Hardlinks in this layer to a file settled late took no digest from it.
+        LayerIndex.linkHardlinks(&unique)
+        // Files whose digests the other walk settles once it is done too (a twin position).
+        var awaiting: [String: Int] = [:]
+        if !unsettled.isEmpty {
+            // Entry indexes shift down past each superseded duplicate.
+            var shifted: [Int] = []
+            if !superseded.isEmpty {
+                shifted.reserveCapacity(count)
+                var dropped = 0
+                for i in 0..<(unique.count + superseded.count) {
+                    shifted.append(i - dropped)
+                    if superseded.contains(i) { dropped += 1 }
+                }
+            }
+            for (path, (index, _)) in unsettled where !superseded.contains(index) {
+                awaiting[path] = superseded.isEmpty ? index : shifted[index]
+            }
+        }
         for path in duplicates.sorted() {
             findings.append(Finding(kind: .duplicatePath, path: path, layer: layer,
                                     message: "the path occurs more than once in the layer; the last entry wins"))
         }
-        return LayerIndex(digest: ref.digest, diffID: ref.diffID, mediaType: ref.mediaType, detectedCompression: detected,
-                          compressedSize: ref.size, uncompressedSize: uncompressedSize, entries: unique,
-                          whiteouts: whiteouts, findings: initial + findings, captured: captured, entryCount: count)
+        var index = LayerIndex(digest: ref.digest, diffID: ref.diffID, mediaType: ref.mediaType, detectedCompression: detected,
+                               compressedSize: ref.size, uncompressedSize: uncompressedSize, entries: unique,
+                               whiteouts: whiteouts, findings: initial + findings, captured: captured, entryCount: count)
+        index.awaiting = awaiting
+        return index
     }
 }
 
@@ -489,36 +553,53 @@ extension LayerWalker {
     /// The second pass: reads only the named files of one layer (the last occurrence of each),
     /// skipping everything else, and stops as soon as the last one is read. Nothing is hashed but
     /// the extracted files, whose digests the caller checks against the verified first pass.
-    /// Files larger than `limit` are left out.
-    public static func extract(_ layer: LayerRef, paths: Set<String>, limit: Int64, source: String) throws(InputError) -> [String: Data] {
+    /// Files larger than `limit` are left out. With `verify`, the stored blob is hashed as it is
+    /// read and to its end, and checked against the layer's digest: for callers that have no
+    /// digest of their own to check the files against.
+    public static func extract(_ layer: LayerRef, paths: Set<String>, limit: Int64, source: String, verify: Bool = false) throws(InputError) -> [String: Data] {
         guard !paths.isEmpty else { return [:] }
         do {
             let file = try FileRangeSource(path: layer.location.file, offset: layer.location.offset,
-                                           length: layer.location.length, hash: false)
+                                           length: layer.location.length, hash: verify)
             let outer = try ArchiveReader(mode: .raw, source: file, what: "layer \(layer.index) of \(source)")
-            guard try outer.nextHeader() != nil else { return [:] }
-            let tar = try ArchiveReader(mode: .tar, source: DecompressedSource(reader: outer), what: "layer \(layer.index) of \(source)")
             var out: [String: Data] = [:]
-            var remaining = paths
-            // Stop as soon as every wanted path was seen once. A path stored twice in one layer (the
-            // last wins) may yield its earlier version here; the caller's digest check drops it.
-            while let header = try tar.nextHeader() {
-                guard let path = ImagePath.normalize(header.name), paths.contains(path), header.type == .file else {
-                    try tar.skipData()
-                    continue
+            if try outer.nextHeader() != nil {
+                let tar = try ArchiveReader(mode: .tar, source: DecompressedSource(reader: outer), what: "layer \(layer.index) of \(source)")
+                var remaining = paths
+                // Stop as soon as every wanted path was seen once. A path stored twice in one layer (the
+                // last wins) may yield its earlier version here; the caller's digest check drops it.
+                while let header = try tar.nextHeader() {
+                    guard let path = ImagePath.normalize(header.name), paths.contains(path), header.type == .file else {
+                        try tar.skipData()
+                        continue
+                    }
+                    if header.size > limit {
+                        out.removeValue(forKey: path)
+                        try tar.skipData()
+                    } else {
+                        out[path] = try tar.readAll(limit: Int(limit))
+                    }
+                    remaining.remove(path)
+                    if remaining.isEmpty { break }
                 }
-                if header.size > limit {
-                    out.removeValue(forKey: path)
-                    try tar.skipData()
-                } else {
-                    out[path] = try tar.readAll(limit: Int(limit))
+            }
+            if verify {
+                try file.drain()
+                let digest = file.hasher!.finalize()
+                guard Int64(file.bytesRead) == layer.size else {
+                    throw InputError.sizeMismatch(path: source, role: "layer \(layer.index)", digest: layer.digest, expected: layer.size, actual: Int64(file.bytesRead))
                 }
-                remaining.remove(path)
-                if remaining.isEmpty { break }
+                guard digest == layer.digest else {
+                    throw InputError.digestMismatch(path: source, role: "layer \(layer.index) (read again)", expected: layer.digest, actual: digest)
+                }
             }
             return out
-        } catch {
+        } catch let error as InputError {
+            throw error
+        } catch let error as ArchiveError {
             throw .corruptArchive(path: source, reason: "layer \(layer.index): \(Self.plain(error))")
+        } catch {
+            throw .corruptArchive(path: source, reason: "layer \(layer.index): \(error)")
         }
     }
 }

@@ -94,7 +94,10 @@ public struct MergedFilesystem: Sendable {
                 var resolvedRecord = record
                 if let slot = entries.slots[target], case let resolved = entries.record(at: slot),
                    resolved.type == .file || resolved.type == .hardlink {
-                    if resolvedRecord.digest == nil { resolvedRecord.digest = resolved.digest }
+                    if resolvedRecord.digest == nil {
+                        resolvedRecord.digest = resolved.digest
+                        resolvedRecord.twin = resolved.twin
+                    }
                     resolvedRecord.size = resolved.size
                 } else if record.digest == nil {
                     findings.append(Finding(kind: .missingHardlinkTarget, path: record.path, layer: index,
@@ -191,6 +194,32 @@ public struct MergedEntries: Sendable, Sequence, Equatable {
 
     func type(at slot: Slot) -> EntryType {
         slot.layer == Slot.overrideLayer ? overrides[Int(slot.position)].record.type : layers[Int(slot.layer)][Int(slot.position)].type
+    }
+
+    /// What a comparison weighs of an entry's content, read in place (no record is copied).
+    private func content(at slot: Slot) -> (type: EntryType, twin: Bool, digest: Digest?) {
+        if slot.layer == Slot.overrideLayer {
+            let r = overrides[Int(slot.position)].record
+            return (r.type, r.twin, r.digest)
+        }
+        let layer = Int(slot.layer), position = Int(slot.position)
+        return (layers[layer][position].type, layers[layer][position].twin, layers[layer][position].digest)
+    }
+
+    /// The stand-in digests of twins (`FileRecord.twin`) that meet anything but their partner at a
+    /// path both views give content (a file or a hardlink). A path only one view has is compared
+    /// by nothing.
+    public func twinsBesideOthers(in other: MergedEntries) -> Set<Digest> {
+        var out: Set<Digest> = []
+        for (path, slot) in slots {
+            guard let otherSlot = other.slots[path] else { continue }
+            let a = content(at: slot), b = other.content(at: otherSlot)
+            guard a.twin || b.twin, a.type == .file || a.type == .hardlink, b.type == .file || b.type == .hardlink else { continue }
+            if a.twin && b.twin && a.digest == b.digest { continue }
+            if a.twin, let d = a.digest { out.insert(d) }
+            if b.twin, let d = b.digest { out.insert(d) }
+        }
+        return out
     }
 
     /// The paths whose entry has the given type (reads only the type of each entry).

@@ -26,7 +26,8 @@ public final class PairExchange: @unchecked Sendable {
     }
     private struct Pending {
         var side: Int
-        var digest: Digest
+        /// Nil for bytes left unhashed at a twin position.
+        var digest: Digest?
         var content: Data?
         var body: Digest? = nil
     }
@@ -35,10 +36,22 @@ public final class PairExchange: @unchecked Sendable {
     private var kept: [Key: (Data?, Data?)] = [:]
     private var keptBytes = 0
 
-    public init(pendingBudget: Int = 32 << 20, keptBudget: Int = 64 << 20, fileLimit: Int64 = 4 << 20) {
+    /// Positions where files proven equal are not hashed (see the type's comment). Only layers
+    /// walked exactly once, for this comparison alone, qualify: a twin's stand-in digest means
+    /// something only beside its partner.
+    public let twinPositions: Set<Int>
+
+    public init(pendingBudget: Int = 32 << 20, keptBudget: Int = 64 << 20, fileLimit: Int64 = 4 << 20, twinPositions: Set<Int> = []) {
         self.pendingBudget = pendingBudget
         self.keptBudget = keptBudget
         self.fileLimit = fileLimit
+        self.twinPositions = twinPositions
+    }
+
+    /// The stand-in digest of the twins at `path` of the layers at `position`: the same for both,
+    /// different for every other file, and no SHA-256 of any content (its input is a label).
+    public static func twinDigest(position: Int, path: String) -> Digest {
+        SHA256Hasher.hash("driftscope twin\u{0}\(position)\u{0}\(path)")
     }
 
     /// What a walk should do with the bytes of a file while it hashes them.
@@ -50,8 +63,9 @@ public final class PairExchange: @unchecked Sendable {
         case collect
         /// The other side's bytes, their SHA-256 and (for `.pyc` files) their body digest: compare
         /// while streaming, and collect only from where they differ. Bytes equal to the end have
-        /// the same digests, which need not be computed.
-        case compare(Data, Digest, body: Digest?)
+        /// the same digests, which need not be computed. No digest: bytes left unhashed at a twin
+        /// position; equal to the end, the two files are twins (`twinned`).
+        case compare(Data, Digest?, body: Digest?)
     }
 
     /// What the walk of `side` should do with the bytes of a file (see `Claim`).
@@ -70,9 +84,9 @@ public final class PairExchange: @unchecked Sendable {
 
     /// How the claims went (for the trace).
     public struct Counts: Sendable, CustomStringConvertible {
-        public var collected = 0, compared = 0, secondWithoutBytes = 0, overBudget = 0, settledLater = 0
+        public var collected = 0, compared = 0, secondWithoutBytes = 0, overBudget = 0, settledLater = 0, twins = 0
         public var description: String {
-            "exchange: \(collected) collected (\(settledLater) left to the other side to hash), \(compared) compared, \(secondWithoutBytes) with nothing to compare, \(overBudget) over the pending budget"
+            "exchange: \(collected) collected (\(settledLater) left to the other side to hash), \(compared) compared, \(twins) twin pairs not hashed, \(secondWithoutBytes) with nothing to compare, \(overBudget) over the pending budget"
         }
     }
     private var counts = Counts()
@@ -112,19 +126,20 @@ public final class PairExchange: @unchecked Sendable {
             let theirs = equal ? digest : SHA256Hasher.hash(waiter.data)
             let theirBody = equal ? body : (path.hasSuffix(".pyc") ? Self.pycBody(waiter.data) : nil)
             lock.withLock {
-                settled[Waiter.Slot(side: waiter.side, key: key)] = Settled(digest: theirs, body: theirBody)
+                settled[Walk(side: waiter.side, position: position), default: [:]][path] = Settled(digest: theirs, body: theirBody)
                 if !equal { keepPair(key, side: side, mine: data, theirs: waiter.data) }
                 lock.broadcast()
             }
             return
         }
-        lock.withLock {
+        let unhashed: Pending? = lock.withLock {
             if let other = pending[key], other.side != side {
                 pending.removeValue(forKey: key)
                 pendingBytes -= other.content?.count ?? 0
-                guard other.digest != digest else { return }
+                guard let theirs = other.digest else { return other }
+                guard theirs != digest else { return nil }
                 keepPair(key, side: side, mine: data, theirs: other.content)
-                return
+                return nil
             }
             // First to arrive (or a later duplicate of the path in the same layer: it replaces).
             if let earlier = pending.removeValue(forKey: key) { pendingBytes -= earlier.content?.count ?? 0 }
@@ -132,8 +147,126 @@ public final class PairExchange: @unchecked Sendable {
             if let data, pendingBytes + data.count <= pendingBudget { held = data }
             pendingBytes += held?.count ?? 0
             pending[key] = Pending(side: side, digest: digest, content: held, body: body)
+            return nil
+        }
+        // The other side left its bytes unhashed (a twin position) and these are not the same:
+        // hash them for it.
+        if let other = unhashed, let content = other.content {
+            let theirs = Self.settlement(content, path: path)
+            lock.withLock {
+                settled[Walk(side: other.side, position: position), default: [:]][path] = theirs
+                if theirs.digest != digest { keepPair(key, side: side, mine: data, theirs: content) }
+            }
         }
     }
+
+    /// The digests of bytes hashed on behalf of a walk.
+    private static func settlement(_ data: Data, path: String) -> Settled {
+        Settled(digest: SHA256Hasher.hash(data), body: path.hasSuffix(".pyc") ? pycBody(data) : nil)
+    }
+
+    // MARK: twin positions
+
+    /// What became of a file whose bytes a walk collected from the start at a twin position.
+    public enum Arrival: Sendable, Equatable {
+        /// The other walk left the same bytes unhashed: the two files are twins with this stand-in.
+        case twin(Digest)
+        /// The other walk left the same bytes with their digests: take them.
+        case digest(Digest, body: Digest?)
+        /// The other walk left other bytes (now hashed for it, and both versions kept): hash yours;
+        /// nothing more to offer.
+        case differs
+        /// Hash the bytes, then `offer` the digest.
+        case hash
+        /// Left unhashed for the other walk to compare with its own: its digest is settled later
+        /// (`takeSettled`, or after both walks through `LayerIndex.settle`).
+        case held
+    }
+
+    /// At a twin position, a walk that collected a file's bytes from the start leaves them
+    /// unhashed, or compares them with the other walk's bytes left the same way.
+    public func arrive(side: Int, position: Int, path: String, data: Data) -> Arrival {
+        let key = Key(position: position, path: path)
+        enum Found { case other(Pending), hash, held }
+        let found: Found = lock.withLock {
+            if let other = pending[key], other.side != side {
+                guard other.content != nil else { return .hash }
+                pending.removeValue(forKey: key)
+                pendingBytes -= other.content?.count ?? 0
+                return .other(other)
+            }
+            guard pendingBytes + data.count <= pendingBudget else { return .hash }
+            if let earlier = pending.removeValue(forKey: key) { pendingBytes -= earlier.content?.count ?? 0 }
+            pending[key] = Pending(side: side, digest: nil, content: data)
+            pendingBytes += data.count
+            return .held
+        }
+        switch found {
+        case .hash: return .hash
+        case .held: return .held
+        case .other(let other):
+            let content = other.content!
+            if content == data {
+                if let digest = other.digest { return .digest(digest, body: other.body) }
+                let stand = Self.twinDigest(position: position, path: path)
+                lock.withLock {
+                    counts.twins += 1
+                    settled[Walk(side: other.side, position: position), default: [:]][path] = Settled(digest: stand, twin: true)
+                }
+                return .twin(stand)
+            }
+            let theirs = other.digest.map { Settled(digest: $0, body: other.body) } ?? Self.settlement(content, path: path)
+            lock.withLock {
+                if other.digest == nil { settled[Walk(side: other.side, position: position), default: [:]][path] = theirs }
+                keepPair(key, side: side, mine: data, theirs: content)
+            }
+            return .differs
+        }
+    }
+
+    /// At a twin position, the walk that compared its bytes to the end with the other walk's
+    /// unhashed bytes (`Claim.compare` without a digest) makes both files twins; returns the
+    /// stand-in digest.
+    public func twinned(side: Int, position: Int, path: String) -> Digest {
+        let key = Key(position: position, path: path)
+        let stand = Self.twinDigest(position: position, path: path)
+        lock.withLock {
+            if let other = pending[key], other.side != side {
+                pending.removeValue(forKey: key)
+                pendingBytes -= other.content?.count ?? 0
+                settled[Walk(side: other.side, position: position), default: [:]][path] = Settled(digest: stand, twin: true)
+                counts.twins += 1
+            }
+        }
+        return stand
+    }
+
+    /// A walk at a twin position is done. The last of the two hashes whatever either left unhashed
+    /// that the other never reached, and settles it for its owner.
+    public func endWalk(side: Int, position: Int) {
+        let leftovers: [(Int, String, Data)] = lock.withLock {
+            ended[position, default: []].insert(side)
+            guard ended[position]?.count == 2 else { return [] }
+            var out: [(Int, String, Data)] = []
+            for key in pending.keys where key.position == position {
+                guard let p = pending.removeValue(forKey: key) else { continue }
+                pendingBytes -= p.content?.count ?? 0
+                if p.digest == nil, let content = p.content { out.append((p.side, key.path, content)) }
+            }
+            return out
+        }
+        for (owner, path, content) in leftovers {
+            let found = Self.settlement(content, path: path)
+            lock.withLock { settled[Walk(side: owner, position: position), default: [:]][path] = found }
+        }
+    }
+
+    /// Whether both walks at a twin position are done (their records can then all be settled).
+    public func walksEnded(position: Int) -> Bool {
+        lock.withLock { ended[position]?.count == 2 }
+    }
+    /// Twin positions whose walks are done, by the sides done.
+    private var ended: [Int: Set<Int>] = [:]
 
     /// Keeps both versions of a file that differs, while the kept budget allows; else neither
     /// (the second pass reads them). Called with the lock held.
@@ -163,10 +296,6 @@ public final class PairExchange: @unchecked Sendable {
     private struct Waiter {
         var side: Int
         var data: Data
-        struct Slot: Hashable {
-            var side: Int
-            var key: Key
-        }
     }
     /// Files being hashed now, by the side hashing them.
     private var hashing: [Key: Int] = [:]
@@ -176,16 +305,19 @@ public final class PairExchange: @unchecked Sendable {
     public struct Settled: Sendable, Equatable {
         public var digest: Digest
         public var body: Digest?
-        public init(digest: Digest, body: Digest? = nil) { self.digest = digest; self.body = body }
+        /// The file is a twin of the other walk's: `digest` is the stand-in (`twinDigest`).
+        public var twin: Bool
+        public init(digest: Digest, body: Digest? = nil, twin: Bool = false) { self.digest = digest; self.body = body; self.twin = twin }
     }
-    /// Digests found for waiting files.
-    private var settled: [Waiter.Slot: Settled] = [:]
+    /// Digests found for a walk's files, by walk and path.
+    private var settled: [Walk: [String: Settled]] = [:]
 
-    /// Walks (side, position) that stopped early (an error): their partners must not wait for them.
+    /// One walk: a side at a position.
     private struct Walk: Hashable {
         var side: Int
         var position: Int
     }
+    /// Walks that stopped early (an error): their partners must not wait for them.
     private var abandoned: Set<Walk> = []
 
     /// SHA-256 of the bytes after the 16-byte header of a `.pyc` (PEP 552), as the walk records it.
@@ -201,7 +333,8 @@ public final class PairExchange: @unchecked Sendable {
         enum Seen { case offered(Data, Digest, Digest?), beingHashed, nobody }
         let seen: Seen = lock.withLock {
             if let other = pending[key], other.side != side {
-                return other.content.map { Seen.offered($0, other.digest, other.body) } ?? .nobody
+                guard let content = other.content, let digest = other.digest else { return .nobody }
+                return .offered(content, digest, other.body)
             }
             if let by = hashing[key], by != side, !abandoned.contains(Walk(side: by, position: position)) {
                 waiting[key] = Waiter(side: side, data: data)
@@ -227,10 +360,7 @@ public final class PairExchange: @unchecked Sendable {
     public func takeSettled(side: Int, position: Int) -> [String: Settled] {
         lock.withLock {
             guard !settled.isEmpty else { return [:] }
-            var out: [String: Settled] = [:]
-            for (slot, digest) in settled where slot.side == side && slot.key.position == position { out[slot.key.path] = digest }
-            for path in out.keys { settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) }
-            return out
+            return settled.removeValue(forKey: Walk(side: side, position: position)) ?? [:]
         }
     }
 
@@ -239,11 +369,11 @@ public final class PairExchange: @unchecked Sendable {
     public func awaitSettled(side: Int, position: Int, paths: Set<String>) -> [String: Settled] {
         lock.withLock {
             var out: [String: Settled] = [:]
+            let walk = Walk(side: side, position: position)
             while true {
-                for path in paths where out[path] == nil {
-                    if let digest = settled.removeValue(forKey: Waiter.Slot(side: side, key: Key(position: position, path: path))) {
-                        out[path] = digest
-                    }
+                if var found = settled.removeValue(forKey: walk) {
+                    for path in paths { if let digest = found.removeValue(forKey: path) { out[path] = digest } }
+                    if !found.isEmpty { settled[walk] = found }
                 }
                 let open = paths.filter { out[$0] == nil && waiting[Key(position: position, path: $0)]?.side == side }
                 if open.isEmpty { return out }
@@ -280,6 +410,7 @@ public final class PairExchange: @unchecked Sendable {
             hashing.removeAll()
             waiting.removeAll()
             settled.removeAll()
+            ended.removeAll()
         }
     }
 }
@@ -293,9 +424,13 @@ public struct Pairing: Sendable {
     /// The layer's position in its manifest.
     public var position: Int
 
+    /// Whether files proven equal go unhashed here (a twin position of the exchange).
+    public let twins: Bool
+
     public init(exchange: PairExchange, side: Int, position: Int) {
         self.exchange = exchange
         self.side = side
         self.position = position
+        self.twins = exchange.twinPositions.contains(position)
     }
 }

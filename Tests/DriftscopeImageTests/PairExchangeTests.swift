@@ -180,4 +180,87 @@ struct PairExchangeSettleTests {
             }
         }
     }
+
+    @Test("at a twin position equal files are left unhashed as twins; every other file has the digest of an unpaired walk")
+    func twinWalksAgreeWithUnpairedOnes() async throws {
+        let dir = try TemporaryDirectory(prefix: "pair-twins")
+        let (la, lb) = Self.layers()
+        let wa = try FixtureWriter.write(FixtureImage(layers: [la]), as: .ociLayout, to: dir.path("a"))
+        let wb = try FixtureWriter.write(FixtureImage(layers: [lb]), as: .ociLayout, to: dir.path("b"))
+        let refA = try #require(try ImageLoader.load(path: wa.url.path).present.first?.layers.first)
+        let refB = try #require(try ImageLoader.load(path: wb.url.path).present.first?.layers.first)
+        let alone = (try LayerWalker().walk(refA, source: "a"), try LayerWalker().walk(refB, source: "b"))
+        func byPath(_ index: LayerIndex) -> [String: FileRecord] { Dictionary(uniqueKeysWithValues: index.entries.map { ($0.path, $0) }) }
+        let (aloneA, aloneB) = (byPath(alone.0), byPath(alone.1))
+        for round in 0..<6 {
+            // Small budgets in some rounds: files the exchange cannot hold are hashed the plain way.
+            let x = round % 2 == 0 ? PairExchange(twinPositions: [0]) : PairExchange(pendingBudget: 400_000, keptBudget: 200_000, twinPositions: [0])
+            async let pa = Task.detached { try LayerWalker().walk(refA, source: "a", pairing: Pairing(exchange: x, side: 0, position: 0)) }.value
+            async let pb = Task.detached { try LayerWalker().walk(refB, source: "b", pairing: Pairing(exchange: x, side: 1, position: 0)) }.value
+            var (ia, ib) = try await (pa, pb)
+            #expect(x.walksEnded(position: 0))
+            // The walk that ended first has its last digests settled by the other one.
+            ia.settle(x.takeSettled(side: 0, position: 0))
+            ib.settle(x.takeSettled(side: 1, position: 0))
+            #expect(ia.awaiting.isEmpty && ib.awaiting.isEmpty, "round \(round): files left without a digest")
+            let (pairedA, pairedB) = (byPath(ia), byPath(ib))
+            var twins = 0
+            for (path, ra) in pairedA where ra.type == .file || ra.type == .hardlink {
+                let rb = pairedB[path]
+                if ra.twin {
+                    twins += 1
+                    // Twins: both sides, one stand-in, and the bytes really are the same.
+                    #expect(rb?.twin == true && rb?.digest == ra.digest, "round \(round): \(path)")
+                    #expect(aloneA[path]?.digest == aloneB[path]?.digest, "round \(round): \(path) is a twin of different bytes")
+                    #expect(ra.pycBodyDigest == nil)
+                } else {
+                    #expect(ra.digest == aloneA[path]?.digest && ra.pycBodyDigest == aloneA[path]?.pycBodyDigest, "round \(round), A: \(path)")
+                }
+            }
+            for (path, rb) in pairedB where (rb.type == .file || rb.type == .hardlink) && !rb.twin {
+                #expect(rb.digest == aloneB[path]?.digest && rb.pycBodyDigest == aloneB[path]?.pycBodyDigest, "round \(round), B: \(path)")
+                #expect(pairedA[path]?.twin != true, "round \(round): \(path) is a twin on one side only")
+            }
+            #expect(twins > 0, "round \(round): no twins")
+            x.finishWalks()
+            // What the exchange kept for a differing file is each side's exact bytes.
+            if let pair = x.contents(position: 0, path: "/d/f7") {
+                #expect(SHA256Hasher.hash(pair.a) == pairedA["/d/f7"]?.digest)
+                #expect(SHA256Hasher.hash(pair.b) == pairedB["/d/f7"]?.digest)
+            }
+        }
+    }
+
+    @Test("twin position: bytes left unhashed are compared by the other walk, or hashed by the last walk to end")
+    func twinExchange() {
+        let x = PairExchange(twinPositions: [0])
+        #expect(x.arrive(side: 0, position: 0, path: "/eq", data: same) == .held)
+        let stand = PairExchange.twinDigest(position: 0, path: "/eq")
+        #expect(x.arrive(side: 1, position: 0, path: "/eq", data: same) == .twin(stand))
+        #expect(x.arrive(side: 1, position: 0, path: "/ne.pyc", data: other) == .held)
+        #expect(x.arrive(side: 0, position: 0, path: "/ne.pyc", data: same) == .differs)
+        #expect(x.contents(position: 0, path: "/ne.pyc")?.b == other, "both versions of a differing file are kept")
+        #expect(x.arrive(side: 0, position: 0, path: "/only-a", data: same) == .held)
+        // Claimed for comparison while streaming, then found equal to the end.
+        #expect(x.arrive(side: 1, position: 0, path: "/streamed", data: other) == .held)
+        guard case .compare(let theirs, nil, body: nil) = x.claim(side: 0, position: 0, path: "/streamed", size: 1000) else {
+            Issue.record("expected the held bytes to compare against")
+            return
+        }
+        #expect(theirs == other)
+        #expect(x.twinned(side: 0, position: 0, path: "/streamed") == PairExchange.twinDigest(position: 0, path: "/streamed"))
+        x.endWalk(side: 0, position: 0)
+        #expect(!x.walksEnded(position: 0))
+        x.endWalk(side: 1, position: 0)
+        #expect(x.walksEnded(position: 0))
+        #expect(x.takeSettled(side: 0, position: 0) == [
+            "/eq": .init(digest: stand, twin: true),
+            "/only-a": .init(digest: SHA256Hasher.hash(same)),
+        ])
+        #expect(x.takeSettled(side: 1, position: 0) == [
+            "/ne.pyc": .init(digest: SHA256Hasher.hash(other), body: PairExchange.pycBody(other)),
+            "/streamed": .init(digest: PairExchange.twinDigest(position: 0, path: "/streamed"), twin: true),
+        ])
+        #expect(stand != SHA256Hasher.hash(same) && stand != PairExchange.twinDigest(position: 1, path: "/eq"))
+    }
 }
