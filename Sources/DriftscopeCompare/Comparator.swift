@@ -60,9 +60,11 @@ public enum Comparator {
         let mapB = Dictionary(b.platforms.map { ($0.platform.description, $0) }, uniquingKeysWith: { x, _ in x })
         var walkJobs: [LayerIndexer.Job] = []
         var hashJobs: [LayerIndexer.Job] = []
-        var walkedPlatforms: Set<String> = []
         var exchanges: [String: PairExchange] = [:]
-        var walkedPairs: [(key: String, a: ResolvedImage?, b: ResolvedImage?)] = []
+        // Each side's walked platforms (by its own platform name, which differs from the pair's key
+        // when two single-platform images of different platforms are paired) and their exchange.
+        var walkedA: [String: PairExchange] = [:], walkedB: [String: PairExchange] = [:]
+        var walkedPairs: [(key: String, nameA: String?, nameB: String?, a: ResolvedImage?, b: ResolvedImage?)] = []
         for pair in platformPairs(Array(mapA.keys), Array(mapB.keys)) {
             let ia = pair.a.flatMap { mapA[$0]?.image }
             let ib = pair.b.flatMap { mapB[$0]?.image }
@@ -71,7 +73,7 @@ public enum Comparator {
                 hashJobs += ib.layers.map { .init(layer: $0, source: b.source) }
                 continue
             }
-            walkedPairs.append((pair.key, ia, ib))
+            walkedPairs.append((pair.key, pair.a, pair.b, ia, ib))
         }
         // How many times each layer is walked for, over every platform of both images: a layer
         // used once, with no cache to keep its index, may hold twins (see `PairExchange`).
@@ -79,8 +81,7 @@ public enum Comparator {
         for pair in walkedPairs {
             for layer in (pair.a?.layers ?? []) + (pair.b?.layers ?? []) { uses[layer.digest, default: 0] += 1 }
         }
-        for (key, ia, ib) in walkedPairs {
-            walkedPlatforms.insert(key)
+        for (key, nameA, nameB, ia, ib) in walkedPairs {
             // The layers at one position stream side by side and swap the contents of the files
             // that differ, so the second pass has little or nothing left to read. Layers both
             // images share are walked once and need no exchange.
@@ -94,6 +95,8 @@ public enum Comparator {
             }
             let exchange = PairExchange(fileLimit: Int64(options.maxDiffBytes), twinPositions: twinPositions)
             exchanges[key] = exchange
+            if let nameA { walkedA[nameA] = exchange }
+            if let nameB { walkedB[nameB] = exchange }
             var pairs: [(size: Int64, jobs: [LayerIndexer.Job])] = []
             for i in 0..<max(ia?.layers.count ?? 0, ib?.layers.count ?? 0) {
                 var jobs: [LayerIndexer.Job] = []
@@ -124,10 +127,8 @@ public enum Comparator {
         } catch {
             throw .corruptArchive(path: a.source, reason: "\(error)")
         }
-        let walked = walkedPlatforms
-        let pairExchanges = exchanges
         let walkedIndexes = indexes
-        @Sendable func side(_ loaded: LoadedImage) -> PreparedSide {
+        @Sendable func side(_ loaded: LoadedImage, walked: [String: PairExchange]) -> PreparedSide {
             var platforms: [String: PreparedImage?] = [:]
             for p in loaded.platforms {
                 let key = p.platform.description
@@ -135,21 +136,23 @@ public enum Comparator {
                     platforms[key] = .some(nil)
                     continue
                 }
-                var prepared = PreparedImage.from(image, indexes: walked.contains(key) ? walkedIndexes : nil)
-                prepared.exchange = pairExchanges[key]
+                var prepared = PreparedImage.from(image, indexes: walked[key] != nil ? walkedIndexes : nil)
+                prepared.exchange = walked[key]
                 platforms[key] = prepared
             }
             return PreparedSide(summary: .from(loaded), platforms: platforms)
         }
         // Merging the layers and reading the package databases of the two sides is independent work.
-        async let sideA = side(a)
-        async let sideB = side(b)
+        let (exchangesA, exchangesB) = (walkedA, walkedB)
+        async let sideA = side(a, walked: exchangesA)
+        async let sideB = side(b, walked: exchangesB)
         var sides = await (sideA, sideB)
         Trace.mark("merged filesystems and read package databases")
         // Twins that meet anything but their partner are read back and hashed, and the views of
         // that platform made again with the real digests.
-        for (key, exchange) in exchanges where !exchange.twinPositions.isEmpty {
-            guard let pa = sides.0.platforms[key] ?? nil, let pb = sides.1.platforms[key] ?? nil,
+        for (key, nameA, nameB, _, _) in walkedPairs {
+            guard let exchange = exchanges[key], !exchange.twinPositions.isEmpty, let nameA, let nameB,
+                  let pa = sides.0.platforms[nameA] ?? nil, let pb = sides.1.platforms[nameB] ?? nil,
                   let fa = pa.filesystem, let fb = pb.filesystem, let ia = pa.resolved, let ib = pb.resolved else { continue }
             let needed = fa.entries.twinsBesideOthers(in: fb.entries)
             Trace.mark("\(needed.count) twins beside another file in platform \(key)")
@@ -160,8 +163,8 @@ public enum Comparator {
             var ra = PreparedImage.from(ia, indexes: indexes), rb = PreparedImage.from(ib, indexes: indexes)
             ra.exchange = exchange
             rb.exchange = exchange
-            sides.0.platforms[key] = ra
-            sides.1.platforms[key] = rb
+            sides.0.platforms[nameA] = ra
+            sides.1.platforms[nameB] = rb
             Trace.mark("read back \(found.count) of \(needed.count) twins for platform \(key)")
         }
         return sides

@@ -26,7 +26,7 @@ public struct FileRecord: Sendable, Hashable {
     /// The content was proven byte for byte equal to the file at the same path in the layer at
     /// the same position of the other image, while both streamed (see `PairExchange`), and was
     /// not hashed: `digest` is then a stand-in that only the other file shares
-    /// (`PairExchange.twinDigest`), never a SHA-256 of the content. Such records live only within
+    /// (a label and a counter), never a SHA-256 of the content. Such records live only within
     /// one comparison: they are never stored (the cache and snapshots see real digests), and the
     /// comparison reads back and hashes any twin it must weigh against anything but its partner.
     public var twin = false
@@ -122,6 +122,18 @@ public struct FileRecord: Sendable, Hashable {
     }
 
     private static func spelling(of raw: String, path: String) -> Spelling {
+        // Fast path, nearly every name a builder writes: the path without its leading slash (and
+        // a trailing one for folders), compared as bytes.
+        let rawCount = raw.utf8.count, pathCount = path.utf8.count
+        if rawCount + 1 == pathCount || (rawCount == pathCount && pathCount > 1 && raw.utf8.last == UInt8(ascii: "/")) {
+            var r = raw, p = path
+            let same = r.withUTF8 { rb in
+                p.withUTF8 { pb in
+                    pb.first == UInt8(ascii: "/") && (pb.count == 1 || memcmp(rb.baseAddress!, pb.baseAddress! + 1, pb.count - 1) == 0)
+                }
+            }
+            if same { return rawCount + 1 == pathCount ? .plain : .plainSlash }
+        }
         let bare = Self.bare(path).utf8
         let name = raw.utf8
         func matches(_ prefix: String, slash: Bool) -> Bool {

@@ -48,11 +48,16 @@ public final class PairExchange: @unchecked Sendable {
         self.twinPositions = twinPositions
     }
 
-    /// The stand-in digest of the twins at `path` of the layers at `position`: the same for both,
-    /// different for every other file, and no SHA-256 of any content (its input is a label).
-    public static func twinDigest(position: Int, path: String) -> Digest {
-        SHA256Hasher.hash("driftscope twin\u{0}\(position)\u{0}\(path)")
+    /// A new stand-in digest for a pair of twins: unique within this exchange, and no SHA-256 of
+    /// any content (it is a label and a counter). Called with the lock held.
+    private func newTwinDigest(position: Int) -> Digest {
+        nextTwin += 1
+        var bytes = Array("driftscope-twin\u{0}".utf8)
+        withUnsafeBytes(of: UInt64(position).bigEndian) { bytes += $0 }
+        withUnsafeBytes(of: nextTwin.bigEndian) { bytes += $0 }
+        return Digest(sha256Bytes: bytes)
     }
+    private var nextTwin: UInt64 = 0
 
     /// What a walk should do with the bytes of a file while it hashes them.
     public enum Claim: Sendable {
@@ -208,10 +213,11 @@ public final class PairExchange: @unchecked Sendable {
             let content = other.content!
             if content == data {
                 if let digest = other.digest { return .digest(digest, body: other.body) }
-                let stand = Self.twinDigest(position: position, path: path)
-                lock.withLock {
+                let stand: Digest = lock.withLock {
                     counts.twins += 1
+                    let stand = newTwinDigest(position: position)
                     settled[Walk(side: other.side, position: position), default: [:]][path] = Settled(digest: stand, twin: true)
+                    return stand
                 }
                 return .twin(stand)
             }
@@ -229,16 +235,16 @@ public final class PairExchange: @unchecked Sendable {
     /// stand-in digest.
     public func twinned(side: Int, position: Int, path: String) -> Digest {
         let key = Key(position: position, path: path)
-        let stand = Self.twinDigest(position: position, path: path)
-        lock.withLock {
+        return lock.withLock {
+            let stand = newTwinDigest(position: position)
             if let other = pending[key], other.side != side {
                 pending.removeValue(forKey: key)
                 pendingBytes -= other.content?.count ?? 0
                 settled[Walk(side: other.side, position: position), default: [:]][path] = Settled(digest: stand, twin: true)
                 counts.twins += 1
             }
+            return stand
         }
-        return stand
     }
 
     /// A walk at a twin position is done. The last of the two hashes whatever either left unhashed
@@ -305,7 +311,7 @@ public final class PairExchange: @unchecked Sendable {
     public struct Settled: Sendable, Equatable {
         public var digest: Digest
         public var body: Digest?
-        /// The file is a twin of the other walk's: `digest` is the stand-in (`twinDigest`).
+        /// The file is a twin of the other walk's: `digest` is the stand-in the two share.
         public var twin: Bool
         public init(digest: Digest, body: Digest? = nil, twin: Bool = false) { self.digest = digest; self.body = body; self.twin = twin }
     }

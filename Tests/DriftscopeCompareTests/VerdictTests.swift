@@ -269,6 +269,16 @@ struct VerdictTests {
         #expect(c.platforms.count == 1 && c.platforms[0].platform == "linux/amd64 → linux/arm64/v8")
     }
 
+    @Test("two single-platform images for different architectures: their files are compared too")
+    func architectureChangedFiles() async throws {
+        let a = FixtureImage(layers: [FixtureLayer(baseEntries())], architecture: "amd64")
+        let b = FixtureImage(layers: [FixtureLayer(baseEntries() + [.file("usr/bin/extra", "arm\n")])], architecture: "arm64")
+        let c = try await compare(a, b)
+        #expect(c.platforms.count == 1 && c.platforms[0].platform == "linux/amd64 → linux/arm64/v8")
+        #expect(c.at("/usr/bin/extra").first?.kind == .added)
+        #expect(c.summary.filesA > 0 && c.summary.filesB == c.summary.filesA + 1)
+    }
+
     @Test("the same build in two formats (OCI archive vs legacy docker-archive) is not drift")
     func acrossFormats() async throws {
         let image = FixtureImage(layers: [FixtureLayer(baseEntries(), compression: .gzip)])
