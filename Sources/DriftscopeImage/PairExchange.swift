@@ -49,13 +49,11 @@ public final class PairExchange: @unchecked Sendable {
     }
 
     /// A new stand-in digest for a pair of twins: unique within this exchange, and no SHA-256 of
-    /// any content (it is a label and a counter). Called with the lock held.
+    /// any content (the words spell "driftscope-twin", then the position and a counter). Called
+    /// with the lock held: it allocates nothing.
     private func newTwinDigest(position: Int) -> Digest {
         nextTwin += 1
-        var bytes = Array("driftscope-twin\u{0}".utf8)
-        withUnsafeBytes(of: UInt64(position).bigEndian) { bytes += $0 }
-        withUnsafeBytes(of: nextTwin.bigEndian) { bytes += $0 }
-        return Digest(sha256Bytes: bytes)
+        return Digest(sha256Words: (0x6472_6966_7473_636F, 0x7065_2D74_7769_6E00, UInt64(position), nextTwin))
     }
     private var nextTwin: UInt64 = 0
 
