@@ -55,6 +55,15 @@ struct TwinTests {
                                    FixtureLayer([.file("opt/app/top.txt", "top\n", mtime: o)])]),
              FixtureImage(layers: [base(n, extra: [.file("opt/app/twice.txt", "first\n", mtime: n)]),
                                    FixtureLayer([.file("opt/app/top.txt", "top\n", mtime: n)])])),
+            ("a hardlink in B's top layer to a twin below it, where A's top layer has a copy",
+             FixtureImage(layers: [base(o), FixtureLayer([
+                .file("opt/app/top.txt", "top\n", mtime: o),
+                .file("opt/app/link2", "shared bytes\n", mtime: o),
+             ])]),
+             FixtureImage(layers: [base(n), FixtureLayer([
+                .file("opt/app/top.txt", "top\n", mtime: n),
+                .hardlink("opt/app/link2", target: "opt/app/same.txt", mtime: n),
+             ])])),
             ("B has a layer more, with a file A's top layer also has",
              a,
              FixtureImage(layers: [base(n), FixtureLayer([.file("opt/app/top.txt", "top\n", mtime: n)]),
@@ -74,7 +83,7 @@ struct TwinTests {
         return String(decoding: try encoder.encode(c.differences), as: UTF8.self) + "\n" + c.verdict.rawValue + " " + c.reason
     }
 
-    @Test("every pair reads the same with twins (no cache) as with every file hashed (cache)", arguments: 0..<4)
+    @Test("every pair reads the same with twins (no cache) as with every file hashed (cache)", arguments: 0..<5)
     func sameAsHashingEverything(_ n: Int) async throws {
         let (name, a, b) = Self.pairs()[n]
         let dir = try TemporaryDirectory(prefix: "twins")
