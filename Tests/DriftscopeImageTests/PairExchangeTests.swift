@@ -149,15 +149,20 @@ struct PairExchangeSettleTests {
         return (FixtureLayer(a), FixtureLayer(b))
     }
 
-    @Test("walks paired side by side record the digests of unpaired walks, whatever the interleaving")
-    func pairedWalksAgreeWithUnpairedOnes() async throws {
-        let dir = try TemporaryDirectory(prefix: "pair-settle")
-        let (la, lb) = Self.layers()
+    /// The two layers written as images in `dir`, and the indexes of their walks alone.
+    static func written(in dir: TemporaryDirectory) throws -> (LayerRef, LayerRef, (LayerIndex, LayerIndex)) {
+        let (la, lb) = layers()
         let wa = try FixtureWriter.write(FixtureImage(layers: [la]), as: .ociLayout, to: dir.path("a"))
         let wb = try FixtureWriter.write(FixtureImage(layers: [lb]), as: .ociLayout, to: dir.path("b"))
         let refA = try #require(try ImageLoader.load(path: wa.url.path).present.first?.layers.first)
         let refB = try #require(try ImageLoader.load(path: wb.url.path).present.first?.layers.first)
-        let alone = (try LayerWalker().walk(refA, source: "a"), try LayerWalker().walk(refB, source: "b"))
+        return (refA, refB, (try LayerWalker().walk(refA, source: "a"), try LayerWalker().walk(refB, source: "b")))
+    }
+
+    @Test("walks paired side by side record the digests of unpaired walks, whatever the interleaving")
+    func pairedWalksAgreeWithUnpairedOnes() async throws {
+        let dir = try TemporaryDirectory(prefix: "pair-settle")
+        let (refA, refB, alone) = try Self.written(in: dir)
         func digests(_ index: LayerIndex) -> [String: String] {
             Dictionary(uniqueKeysWithValues: index.entries.map { ($0.path, "\($0.digest?.description ?? "-") \($0.pycBodyDigest?.description ?? "-")") })
         }
@@ -184,12 +189,7 @@ struct PairExchangeSettleTests {
     @Test("at a twin position equal files are left unhashed as twins; every other file has the digest of an unpaired walk")
     func twinWalksAgreeWithUnpairedOnes() async throws {
         let dir = try TemporaryDirectory(prefix: "pair-twins")
-        let (la, lb) = Self.layers()
-        let wa = try FixtureWriter.write(FixtureImage(layers: [la]), as: .ociLayout, to: dir.path("a"))
-        let wb = try FixtureWriter.write(FixtureImage(layers: [lb]), as: .ociLayout, to: dir.path("b"))
-        let refA = try #require(try ImageLoader.load(path: wa.url.path).present.first?.layers.first)
-        let refB = try #require(try ImageLoader.load(path: wb.url.path).present.first?.layers.first)
-        let alone = (try LayerWalker().walk(refA, source: "a"), try LayerWalker().walk(refB, source: "b"))
+        let (refA, refB, alone) = try Self.written(in: dir)
         func byPath(_ index: LayerIndex) -> [String: FileRecord] { Dictionary(uniqueKeysWithValues: index.entries.map { ($0.path, $0) }) }
         let (aloneA, aloneB) = (byPath(alone.0), byPath(alone.1))
         for round in 0..<6 {
