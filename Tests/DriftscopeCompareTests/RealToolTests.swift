@@ -31,4 +31,20 @@ struct RealToolTests {
         let c = try await Comparator.compare(path("umoci-layout"), path("skopeo-docker.tar"), options: quietOptions())
         #expect(c.verdict == .byteEqual)
     }
+
+    @Test("real-tool pairs read the same with twins (no cache) as with every file hashed (cache)",
+          arguments: [("rebuild-a", "rebuild-b"), ("rebuild-a", "drift-b"), ("umoci-layout", "rebuild-b")])
+    func twinsAgreeWithHashing(_ pair: (String, String)) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("driftscope-twins-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var cached = quietOptions()
+        cached.cacheDirectory = dir
+        let twins = try await Comparator.compare(path(pair.0), path(pair.1), options: quietOptions())
+        let hashed = try await Comparator.compare(path(pair.0), path(pair.1), options: cached)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(twins.verdict == hashed.verdict && twins.reason == hashed.reason)
+        #expect(try encoder.encode(twins.differences) == encoder.encode(hashed.differences))
+        #expect(try encoder.encode(twins.packages) == encoder.encode(hashed.packages))
+    }
 }
