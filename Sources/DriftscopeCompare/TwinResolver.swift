@@ -47,7 +47,7 @@ enum TwinResolver {
                       layers: [LayerRef], positions: Set<Int>) {
         for position in positions where position < layers.count {
             let digest = layers[position].digest
-            guard let entries = indexes[digest]?.entries, entries.contains(where: { $0.twin && found[$0.digest!] != nil }) else { continue }
+            guard let entries = indexes[digest]?.entries, entries.contains(where: { $0.twin && $0.digest.map { found[$0] != nil } == true }) else { continue }
             for i in entries.indices where entries[i].twin {
                 guard let stand = entries[i].digest, let real = found[stand] else { continue }
                 indexes[digest]!.entries[i].digest = real.digest

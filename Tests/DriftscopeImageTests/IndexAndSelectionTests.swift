@@ -197,3 +197,11 @@ struct IndexAndSelectionTests {
         try check()
     }
 }
+
+@Suite("Record layout")
+struct RecordLayoutTests {
+    @Test("a FileRecord stays 160 bytes inline: the twin flag sits in padding (indexes hold one per entry)")
+    func recordSize() {
+        #expect(MemoryLayout<FileRecord>.size <= 160)
+    }
+}
