@@ -107,6 +107,11 @@ struct TwinTests {
         let twins = try await Comparator.compare(ua.path, ub.path, options: options(cache: nil))
         let hashed = try await Comparator.compare(ua.path, ub.path, options: options(cache: dir.url.appendingPathComponent("cache")))
         #expect(try json(twins) == json(hashed), "\(name)")
+        // One walk at a time: each layer of A is done before its partner in B starts.
+        var serial = options(cache: nil)
+        serial.concurrency = 1
+        let oneByOne = try await Comparator.compare(ua.path, ub.path, options: serial)
+        #expect(try json(oneByOne) == json(hashed), "\(name), one walk at a time")
     }
 
     @Test("a path a later layer rewrites: equal bytes are no content change; other bytes show their real digests")
