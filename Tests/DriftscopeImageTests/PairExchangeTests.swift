@@ -267,4 +267,23 @@ struct PairExchangeSettleTests {
         // Stand-ins are unique, and none is the digest of the bytes.
         #expect(stand != streamed && stand != SHA256Hasher.hash(same) && streamed != SHA256Hasher.hash(other))
     }
+
+    @Test("a walk at a twin position whose partner never runs is settled whole once its partner is declared done")
+    func twinWalkWithoutPartner() throws {
+        let dir = try TemporaryDirectory(prefix: "pair-alone")
+        let (refA, _, alone) = try Self.written(in: dir)
+        let x = PairExchange(twinPositions: [0])
+        var index = try LayerWalker().walk(refA, source: "a", pairing: Pairing(exchange: x, side: 0, position: 0))
+        #expect(!index.awaiting.isEmpty, "files were left for a partner")
+        #expect(!x.walksEnded(position: 0))
+        // What the indexer does when no partner walked: end the partner's walk, which sweeps.
+        x.endWalk(side: 1, position: 0)
+        #expect(x.walksEnded(position: 0))
+        index.settle(x.takeSettled(side: 0, position: 0))
+        #expect(index.awaiting.isEmpty && !index.hasTwins)
+        let expected = Dictionary(uniqueKeysWithValues: alone.0.entries.map { ($0.path, ($0.digest, $0.pycBodyDigest)) })
+        for record in index.entries {
+            #expect(record.digest == expected[record.path]?.0 && record.pycBodyDigest == expected[record.path]?.1, "\(record.path)")
+        }
+    }
 }
