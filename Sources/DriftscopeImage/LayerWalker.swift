@@ -328,9 +328,30 @@ private struct WalkState {
                 collected = own
                 record.digest = hasher.finalize()
             }
-        } else if collectedFromStart, let pairing, let bytes = collected, pairing.twins {
-            let arrival = pairing.exchange.arrive(side: pairing.side, position: pairing.position, path: record.path, data: bytes)
-            switch arrival {
+        } else if collectedFromStart, let pairing, let bytes = collected {
+            // What the exchange says of bytes collected from the start: at a twin position they
+            // may stay unhashed for good; elsewhere one of the two walks hashes them.
+            enum Outcome { case twin(Digest), digest(Digest, body: Digest?), hash(offer: Bool), unsettled(keeping: Data?) }
+            let outcome: Outcome
+            if pairing.twins {
+                switch pairing.exchange.arrive(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
+                case .twin(let stand): outcome = .twin(stand)
+                case .digest(let digest, let otherBody): outcome = .digest(digest, body: otherBody)
+                // Differing bytes were kept beside the other walk's already: nothing to offer.
+                case .differs: outcome = .hash(offer: false)
+                case .hash: outcome = .hash(offer: true)
+                // The other walk compares its bytes with these, or the last walk hashes them.
+                case .held: outcome = .unsettled(keeping: nil)
+                }
+            } else {
+                switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
+                case .digest(let digest, let otherBody): outcome = .digest(digest, body: otherBody)
+                case .hash: outcome = .hash(offer: true)
+                // The other walk settles it; the record's digests are filled in before the index is returned.
+                case .deferred: outcome = .unsettled(keeping: bytes)
+                }
+            }
+            switch outcome {
             case .twin(let stand):
                 record.digest = stand
                 record.twin = true
@@ -341,36 +362,15 @@ private struct WalkState {
                 if isPyc { bodyDigest = otherBody ?? PairExchange.pycBody(bytes) }
                 offered = true
                 unhashedBytes += position
-            case .differs, .hash:
+            case .hash(let offer):
                 hasher.update(bytes)
                 record.digest = hasher.finalize()
                 if isPyc { bodyDigest = PairExchange.pycBody(bytes) }
-                // Differing bytes were kept beside the other walk's already; else offer the digest.
-                offered = arrival == .differs
-            case .held:
-                // The other walk compares its bytes with these, or the last walk hashes them.
+                offered = !offer
+            case .unsettled(let keeping):
                 record.digest = nil
                 unhashedBytes += position
-                unsettled[record.path] = (entries.count, nil)
-                anyUnsettled = true
-                offered = true
-            }
-        } else if collectedFromStart, let pairing, let bytes = collected {
-            switch pairing.exchange.settle(side: pairing.side, position: pairing.position, path: record.path, data: bytes) {
-            case .digest(let digest, let otherBody):
-                record.digest = digest
-                if isPyc { bodyDigest = otherBody ?? PairExchange.pycBody(bytes) }
-                offered = true
-                unhashedBytes += position
-            case .hash:
-                hasher.update(bytes)
-                record.digest = hasher.finalize()
-                if isPyc { bodyDigest = PairExchange.pycBody(bytes) }
-            case .deferred:
-                // The other walk settles it; the record's digests are filled in before the index is returned.
-                record.digest = nil
-                unhashedBytes += position
-                unsettled[record.path] = (entries.count, bytes)
+                unsettled[record.path] = (entries.count, keeping)
                 anyUnsettled = true
                 offered = true
             }
